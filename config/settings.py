@@ -1,0 +1,166 @@
+"""AICMO settings: twelve-factor, read from the environment (and an optional .env)."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# A development key exists only with DEBUG on; production must set SECRET_KEY.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development).")
+    SECRET_KEY = "aicmo-insecure-development-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "kernel",
+    "onboarding",
+    "strategy",
+    "production",
+    "delivery",
+    "orchestration",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+# --- Database -------------------------------------------------------------
+# Default: an embedded SQLite file in the project directory.
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # A web process and workers share the file: WAL lets readers run beside a writer,
+    # IMMEDIATE takes the write lock at BEGIN (no upgrade deadlocks), and the timeout
+    # makes a writer wait for the lock instead of failing with "database is locked".
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        **_db.get("OPTIONS", {}),
+    }
+    # A file-backed test database, so worker processes can share it with the tests.
+    _db.setdefault("TEST", {})["NAME"] = env.str("SQLITE_TEST_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    _db["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AICMO <delivery@aicmo.local>")
+
+# --- Background work (Django's Tasks API, database queue by default) ------
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- Persistence: which repository implementation serves each aggregate ---
+AICMO_PERSISTENCE = env.str("AICMO_PERSISTENCE", default="db")
+# Per-alias overrides, shaped like STORAGES: {"strategy.documents": {"BACKEND": "dotted.path"}}.
+# Aliases not named here follow AICMO_PERSISTENCE (see config/registry.py).
+REPOSITORIES: dict = {}
+
+# --- Content generation -----------------------------------------------------
+AICMO_GENERATOR = {
+    "BACKEND": env.str("AICMO_GENERATOR_BACKEND", default="production.generators.TemplateGenerator"),
+    "OPTIONS": {
+        "base_url": env.str("LLM_BASE_URL", default="http://127.0.0.1:11434/v1"),
+        "model": env.str("LLM_MODEL", default="llama3.1"),
+        "api_key": env.str("LLM_API_KEY", default=""),
+        "timeout": env.float("LLM_TIMEOUT", default=30.0),
+        "fallback_to_template": env.bool("LLM_FALLBACK_TO_TEMPLATE", default=True),
+    },
+}
+
+# --- Quality control and delivery --------------------------------------------
+AICMO_QC_THRESHOLD = env.int("AICMO_QC_THRESHOLD", default=80)
+AICMO_WEBHOOK_SECRET = env.str("AICMO_WEBHOOK_SECRET", default="")
+AICMO_WEBHOOK_ALLOWLIST = env.list("AICMO_WEBHOOK_ALLOWLIST", default=[])
+AICMO_WEBHOOK_TIMEOUT = env.float("AICMO_WEBHOOK_TIMEOUT", default=5.0)
+AICMO_WEBHOOK_ATTEMPTS = env.int("AICMO_WEBHOOK_ATTEMPTS", default=3)
+AICMO_PUBLIC_BASE_URL = env.str("AICMO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Saga ---------------------------------------------------------------------
+AICMO_LEASE_SECONDS = env.int("AICMO_LEASE_SECONDS", default=60)
+AICMO_STEP_MAX_ATTEMPTS = env.int("AICMO_STEP_MAX_ATTEMPTS", default=3)
+AICMO_COMPENSATION_MAX_ATTEMPTS = env.int("AICMO_COMPENSATION_MAX_ATTEMPTS", default=3)
+AICMO_RETRY_BACKOFF_SECONDS = env.float("AICMO_RETRY_BACKOFF_SECONDS", default=0.5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

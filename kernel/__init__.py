@@ -1,0 +1,1 @@
+"""Shared kernel: the few types and helpers every bounded context builds on."""

@@ -1,0 +1,82 @@
+"""Strategy documents: versioned per brief, with KPIs, a channel plan and milestones, and the rules they obey."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+
+class StrategyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class KPI:
+    metric: str
+    target: Decimal
+    unit: str
+    timeframe_start: date
+    timeframe_end: date
+    goal_type: str = ""
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often a channel publishes: `posts` per `period` ("day" or "week")."""
+
+    posts: int
+    period: str
+
+    @property
+    def per_week(self) -> float:
+        return self.posts * 7 if self.period == "day" else float(self.posts)
+
+    def __str__(self) -> str:
+        return f"{self.posts} per {self.period}"
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    channel: str
+    budget_share: Decimal
+    tactics: tuple[str, ...]
+    cadence: Cadence
+    asset_types: tuple[str, ...]
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    name: str
+    date: date
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: UUID
+    brief_id: UUID
+    version: int
+    status: StrategyStatus
+    executive_summary: str
+    positioning: str
+    kpis: tuple[KPI, ...]
+    channel_plans: tuple[ChannelPlan, ...]
+    milestones: tuple[Milestone, ...]
+    timeline_start: date
+    timeline_end: date
+    created_at: datetime
+    generator: str = "rules-v1"
+    # How earlier rejection notes were taken into account when this version was made.
+    addressed_notes: tuple[str, ...] = ()
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    decision_notes: str = ""
+    run_id: UUID | None = None
