@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-import pytest  # noqa: E402
+import pytest
 
-from config import registry  # noqa: E402
+from config import registry
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +38,17 @@ def repo(persistence):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def pytest_collection_modifyitems(items):
+    """Tests parametrized into the db persistence mode need the test database at collection time."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("persistence") == "db":
+            item.add_marker(pytest.mark.django_db(transaction=False))
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background runs execute in the test's process (Django's immediate task backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -67,9 +67,7 @@ def persistence_mode() -> str:
 def backends() -> dict[str, dict[str, Any]]:
     """The effective {alias: {"BACKEND": path, ...}} for the current settings."""
     mode = persistence_mode()
-    resolved = {
-        alias: {"BACKEND": by_mode.get(mode, "")} for alias, by_mode in DEFAULT_BACKENDS.items()
-    }
+    resolved = {alias: {"BACKEND": by_mode.get(mode, "")} for alias, by_mode in DEFAULT_BACKENDS.items()}
     for alias, conf in getattr(settings, "REPOSITORIES", {}).items():
         resolved[alias] = {**resolved.get(alias, {}), **conf}
     return resolved

@@ -7,6 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+AICMO_VERSION = "0.1.0"
+
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -163,4 +165,61 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# Saga definitions the engine can run, by name (benchmarks add their own no-op workflow).
+AICMO_WORKFLOWS = {
+    "client_delivery": "orchestration.workflow.CLIENT_DELIVERY_WORKFLOW",
+}
+
+# --- REST API (DRF) and its OpenAPI schema (drf-spectacular) ------------------------------------
+# Request bodies over 1 MB are refused with a 413 (kernel.api: the JSON parser and raw intake reads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+REST_FRAMEWORK = {
+    # Token first, so an anonymous request is a 401 with `WWW-Authenticate: Token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["kernel.api.SizeLimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "kernel.api.Pagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
+    "DEFAULT_THROTTLE_CLASSES": ["kernel.api.AnonThrottle", "kernel.api.UserThrottle", "kernel.api.ScopedThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="2000/hour"),
+        "briefs.submit": env.str("API_THROTTLE_BRIEF_SUBMIT", default="120/hour"),
+        "runs.start": env.str("API_THROTTLE_RUN_START", default="120/hour"),
+    },
+    "EXCEPTION_HANDLER": "kernel.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AICMO API",
+    "DESCRIPTION": (
+        "From a client brief to a delivered package: briefs, strategies and their review, workflow runs "
+        "with their step timeline, drafts with quality control, and delivery packages. Every request "
+        "needs a token (`Authorization: Token <key>`) or a session; errors share one body: "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": AICMO_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["kernel.api.split_method_routes"],
+    # Swagger UI and ReDoc assets come from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BriefStatusEnum": "onboarding.api.serializers.BRIEF_STATUSES",
+        "StrategyStatusEnum": "strategy.api.serializers.STRATEGY_STATUSES",
+        "RunStatusEnum": "orchestration.api.serializers.RUN_STATUSES",
+        "StepStatusEnum": "orchestration.api.serializers.STEP_STATUSES",
+        "StepKindEnum": "orchestration.api.serializers.STEP_KINDS",
+        "PackageStatusEnum": "delivery.api.serializers.PACKAGE_STATUSES",
+        "SeverityEnum": "production.api.serializers.SEVERITIES",
+    },
 }

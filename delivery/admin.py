@@ -1,3 +1,178 @@
-from django.contrib import admin
+"""Screens for delivery packages: what was handed over, its files, and a download of the zip.
 
-# Register your models here.
+Packages are built and handed over by delivery's services inside a run, so the admin only shows
+them (read-only) and streams the zip through `package_open_zip`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from config import registry
+from delivery import services
+from delivery.domain import PackageStatus
+from delivery.models import ArtifactRecord, PackageRecord
+from kernel.errors import NotFound
+
+STATUS_TONES = {PackageStatus.BUILT: "info", PackageStatus.DELIVERED: "ok"}
+
+
+def _badge(status: str) -> SafeString:
+    status = PackageStatus(status)
+    return format_html('<span class="aicmo-badge aicmo-badge--{}">{}</span>', STATUS_TONES[status], status.value)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ArtifactInline(ReadOnlyInline):
+    model = ArtifactRecord
+    fields = ("order", "name", "media_type", "size_label", "sha256_short")
+    readonly_fields = fields
+    ordering = ("order", "name")
+
+    @admin.display(description="size")
+    def size_label(self, obj: ArtifactRecord) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="sha256")
+    def sha256_short(self, obj: ArtifactRecord) -> SafeString:
+        return format_html('<span class="aicmo-mono" title="{}">{}…</span>', obj.sha256, obj.sha256[:12])
+
+
+@admin.register(PackageRecord)
+class PackageRecordAdmin(admin.ModelAdmin):
+    inlines = (ArtifactInline,)
+    list_display = (
+        "package_title",
+        "status_badge",
+        "run_link",
+        "brief_link",
+        "size_label",
+        "created_at",
+        "delivered_at",
+        "webhook_status",
+        "download_link",
+    )
+    list_filter = ("status", "created_at", "delivered_at")
+    search_fields = ("=id", "=run_id", "=brief_id", "=strategy_id", "notified_email", "webhook_url", "zip_sha256")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "status_badge",
+                    "download_link",
+                    "size_label",
+                    "zip_sha256",
+                    "run_link",
+                    "brief_link",
+                    "strategy_link",
+                )
+            },
+        ),
+        ("Handover", {"fields": ("delivered_at", "notified_email", "webhook_url", "webhook_status")}),
+        ("Record", {"fields": ("id", "zip_path", "created_at"), "classes": ("collapse",)}),
+    )
+    readonly_fields = (
+        "status_badge",
+        "download_link",
+        "size_label",
+        "zip_sha256",
+        "run_link",
+        "brief_link",
+        "strategy_link",
+        "delivered_at",
+        "notified_email",
+        "webhook_url",
+        "webhook_status",
+        "id",
+        "zip_path",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A package is removed by its run's compensation, files and rows together.
+        return False
+
+    @admin.display(description="package", ordering="created_at")
+    def package_title(self, obj: PackageRecord) -> str:
+        return str(obj.id)[:8]
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: PackageRecord) -> SafeString:
+        return _badge(obj.status)
+
+    @admin.display(description="size", ordering="zip_size")
+    def size_label(self, obj: PackageRecord) -> str:
+        return filesizeformat(obj.zip_size)
+
+    @admin.display(description="run")
+    def run_link(self, obj: PackageRecord) -> SafeString:
+        url = reverse("admin:orchestration_runrecord_change", args=[obj.run_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.run_id)[:8])
+
+    @admin.display(description="brief")
+    def brief_link(self, obj: PackageRecord) -> SafeString:
+        url = reverse("admin:onboarding_briefrecord_change", args=[obj.brief_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.brief_id)[:8])
+
+    @admin.display(description="strategy")
+    def strategy_link(self, obj: PackageRecord) -> SafeString:
+        url = reverse("admin:strategy_strategyrecord_change", args=[obj.strategy_id])
+        return format_html('<a href="{}">{}</a>', url, obj.strategy_id)
+
+    @admin.display(description="zip")
+    def download_link(self, obj: PackageRecord) -> SafeString:
+        url = reverse("admin:delivery_packagerecord_download", args=[obj.id])
+        return format_html('<a href="{}" download>⬇ download</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="delivery_packagerecord_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request: HttpRequest, object_id: str) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            package_id = UUID(object_id)
+            stream = services.package_open_zip(package_id=package_id, packages=registry.repository("delivery.packages"))
+        except (ValueError, NotFound):
+            raise Http404("This package, or its zip, does not exist.") from None
+        return FileResponse(
+            stream, as_attachment=True, filename=f"aicmo-package-{package_id}.zip", content_type="application/zip"
+        )

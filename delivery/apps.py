@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class DeliveryConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'delivery'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "delivery"

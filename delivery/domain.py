@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from kernel.errors import NotFound, PermanentStepError, TransientStepError
+
 
 class PackageStatus(enum.StrEnum):
     BUILT = "built"
@@ -40,3 +42,58 @@ class Package:
     notified_email: str = ""
     webhook_url: str = ""
     webhook_status: int | None = None
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == PackageStatus.DELIVERED
+
+    def artifact(self, name: str) -> Artifact | None:
+        return next((a for a in self.artifacts if a.name == name), None)
+
+
+# --- Errors (messages are constants so tests and the API can match them) ----------------------
+
+PACKAGE_NOT_FOUND = "Package {package_id} does not exist."
+SCOPE_GAP = "The package does not cover the brief's scope: {gaps}."
+STRATEGY_NOT_DELIVERABLE = (
+    "Strategy {strategy_id} (version {version}) is {status}; only a current strategy is delivered."
+)
+WEBHOOK_REFUSED = "The webhook {url} is refused: {reason}."
+WEBHOOK_FAILED = "The client's webhook {url} failed after {attempts} attempt(s): {cause}."
+EMAIL_FAILED = "The delivery e-mail to {address} could not be sent: {cause}."
+
+
+class PackageNotFound(NotFound):
+    def __init__(self, package_id: UUID) -> None:
+        super().__init__(PACKAGE_NOT_FOUND.format(package_id=package_id))
+        self.package_id = package_id
+
+
+class ScopeGap(PermanentStepError):
+    """The drafts miss a deliverable or planned channel, or mention something the brief excludes."""
+
+    code = "scope_gap"
+
+    def __init__(self, gaps: tuple[str, ...]) -> None:
+        super().__init__(SCOPE_GAP.format(gaps="; ".join(gaps)))
+        self.gaps = gaps
+
+
+class StrategyNotDeliverable(PermanentStepError):
+    code = "strategy_not_deliverable"
+
+
+class WebhookRefused(PermanentStepError):
+    """The webhook target is not allowed (host outside the allowlist, or not http/https)."""
+
+    code = "webhook_refused"
+
+
+class WebhookFailed(TransientStepError):
+    """The webhook could not be reached or kept answering non-2xx after the retries."""
+
+    code = "webhook_failed"
+
+
+class EmailFailed(TransientStepError):
+    code = "email_failed"

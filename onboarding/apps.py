@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class OnboardingConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'onboarding'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "onboarding"

@@ -1,3 +1,383 @@
-from django.contrib import admin
+"""Operator screens for workflow runs: where a run stands, its step timeline, and resume / retry / cancel.
 
-# Register your models here.
+The saga owns every field of a run, so the admin shows runs read-only and changes them only
+through orchestration's services. Operating a run (resume, retry the compensation, cancel) needs
+the `orchestration.change_runrecord` permission; the change form itself stays read-only.
+A run waiting for approval points at its strategy, whose page holds the approve button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from config import registry
+from kernel import clock
+from kernel.errors import AppError, Conflict, InvalidTransition
+from orchestration import services
+from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepKind, StepStatus, WorkflowRun
+from orchestration.models import RunRecord
+
+OPERATE_PERMISSION = "orchestration.change_runrecord"
+STATUS_TONES = {
+    RunStatus.PENDING: "muted",
+    RunStatus.RUNNING: "info",
+    RunStatus.WAITING_APPROVAL: "warn",
+    RunStatus.COMPLETED: "ok",
+    RunStatus.COMPENSATING: "warn",
+    RunStatus.COMPENSATED: "muted",
+    RunStatus.COMPENSATION_FAILED: "bad",
+    RunStatus.CANCELLED: "muted",
+}
+STEP_TONES = {StepStatus.COMPLETED: "ok", StepStatus.FAILED: "bad", StepStatus.WAITING: "warn"}
+
+WAITS_FOR_APPROVAL = "Run {run_id} waits for its strategy to be approved or rejected; decide on the strategy page."
+HELD_BY_WORKER = "Run {run_id} is being executed by {worker} (lease until {until:%H:%M:%S} UTC); it needs no resume."
+
+
+def _runs():
+    return registry.repository("orchestration.runs")
+
+
+def _badge(status: RunStatus | str) -> SafeString:
+    status = RunStatus(status)
+    return format_html(
+        '<span class="aicmo-badge aicmo-badge--{}">{}</span>', STATUS_TONES[status], status.value.replace("_", " ")
+    )
+
+
+def _duration(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    if start is None:
+        return "—"
+    seconds = ((end or clock.now()) - start).total_seconds()
+    text = (
+        f"{seconds * 1000:.0f} ms"
+        if seconds < 1
+        else f"{seconds:.1f} s"
+        if seconds < 120
+        else f"{seconds / 60:.1f} min"
+    )
+    return text if end else f"{text} so far"
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _held_by_live_worker(run: WorkflowRun) -> bool:
+    return bool(run.claimed_by) and run.lease_expires_at is not None and run.lease_expires_at > clock.now()
+
+
+# -- the operations, checked before they are handed to the services ------------------------------
+
+
+def resume(run: WorkflowRun) -> str:
+    """Queue the run to go on from its first unfinished step; the request does not wait for it."""
+    if run.status in TERMINAL_STATUSES:
+        raise InvalidTransition(services.RUN_FINISHED.format(run_id=run.id, status=run.status.value))
+    if run.status == RunStatus.WAITING_APPROVAL:
+        raise InvalidTransition(WAITS_FOR_APPROVAL.format(run_id=run.id))
+    if _held_by_live_worker(run):
+        raise Conflict(HELD_BY_WORKER.format(run_id=run.id, worker=run.claimed_by, until=run.lease_expires_at))
+    services.run_enqueue(run_id=run.id)
+    return "queued to resume"
+
+
+def retry_compensation(run: WorkflowRun) -> str:
+    done = services.run_retry_compensation(run_id=run.id, runs=_runs())
+    return f"compensation retried: now {done.status.value.replace('_', ' ')}"
+
+
+def cancel(run: WorkflowRun) -> str:
+    done = services.run_cancel(run_id=run.id, runs=_runs())
+    if done.status == RunStatus.CANCELLED:
+        return "cancelled"
+    return "flagged for cancelling: its worker undoes it at the next step"
+
+
+OPERATIONS: dict[str, tuple[str, Callable[[WorkflowRun], str]]] = {
+    "resume": ("Resume", resume),
+    "retry-compensation": ("Retry compensation", retry_compensation),
+    "cancel": ("Cancel", cancel),
+}
+
+
+def available_operations(run: WorkflowRun) -> list[str]:
+    """Which buttons make sense for the run as it stands."""
+    if run.status == RunStatus.COMPENSATION_FAILED:
+        return ["retry-compensation"]
+    if run.status in TERMINAL_STATUSES:
+        return []
+    if run.status == RunStatus.WAITING_APPROVAL or _held_by_live_worker(run):
+        return ["cancel"]
+    return ["resume", "cancel"]
+
+
+@admin.register(RunRecord)
+class RunRecordAdmin(admin.ModelAdmin):
+    change_form_template = "admin/orchestration/runrecord/change_form.html"
+    list_display = (
+        "run_title",
+        "status_badge",
+        "current_step",
+        "brief_link",
+        "strategy_link",
+        "created_at",
+        "elapsed",
+    )
+    list_filter = ("status", "definition", "cancel_requested", "created_at")
+    search_fields = ("=id", "=brief_id", "=strategy_id", "=package_id", "idempotency_key", "current_step")
+    date_hierarchy = "created_at"
+    actions = ("resume_selected", "retry_compensation_selected", "cancel_selected")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "status_badge",
+                    "current_step",
+                    "definition_label",
+                    "requires_approval",
+                    "brief_link",
+                    "strategy_link",
+                    "package_link",
+                    "related_links",
+                )
+            },
+        ),
+        ("Error", {"fields": ("error_text",)}),
+        ("Timeline", {"fields": ("timeline",), "classes": ("aicmo-wide",)}),
+        ("Timing", {"fields": ("created_at", "started_at", "finished_at", "elapsed", "updated_at")}),
+        ("Worker", {"fields": ("claimed_by", "lease_expires_at", "cancel_requested"), "classes": ("collapse",)}),
+        ("Input", {"fields": ("id", "idempotency_key", "input_pretty", "options_pretty"), "classes": ("collapse",)}),
+    )
+    readonly_fields = (
+        "status_badge",
+        "current_step",
+        "definition_label",
+        "requires_approval",
+        "brief_link",
+        "strategy_link",
+        "package_link",
+        "related_links",
+        "error_text",
+        "timeline",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "elapsed",
+        "updated_at",
+        "claimed_by",
+        "lease_expires_at",
+        "cancel_requested",
+        "id",
+        "idempotency_key",
+        "input_pretty",
+        "options_pretty",
+    )
+
+    # -- permissions: the saga owns the rows ---------------------------------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Steps are the saga's memory; other contexts' records point at the run by id.
+        return False
+
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(OPERATE_PERMISSION)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.error:
+            return tuple(fs for fs in self.fieldsets if fs[0] != "Error")
+        return self.fieldsets
+
+    # -- columns -------------------------------------------------------------------------------
+
+    @admin.display(description="run", ordering="created_at")
+    def run_title(self, obj: RunRecord) -> str:
+        return str(obj.id)[:8]
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: RunRecord) -> SafeString:
+        return _badge(obj.status)
+
+    @admin.display(description="workflow")
+    def definition_label(self, obj: RunRecord) -> str:
+        return f"{obj.definition} (version {obj.definition_version})"
+
+    @admin.display(description="needs approval", boolean=True)
+    def requires_approval(self, obj: RunRecord) -> bool:
+        return bool(obj.options.get("require_approval"))
+
+    @admin.display(description="brief")
+    def brief_link(self, obj: RunRecord) -> SafeString | str:
+        if obj.brief_id is None:
+            return "—"
+        url = reverse("admin:onboarding_briefrecord_change", args=[obj.brief_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.brief_id)[:8])
+
+    @admin.display(description="strategy")
+    def strategy_link(self, obj: RunRecord) -> SafeString | str:
+        if obj.strategy_id is None:
+            return "—"
+        url = reverse("admin:strategy_strategyrecord_change", args=[obj.strategy_id])
+        label = "review strategy" if obj.status == RunStatus.WAITING_APPROVAL else str(obj.strategy_id)[:8]
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description="package")
+    def package_link(self, obj: RunRecord) -> SafeString | str:
+        if obj.package_id is None:
+            return "—"
+        url = reverse("admin:delivery_packagerecord_change", args=[obj.package_id])
+        return format_html('<a href="{}">{}</a>', url, obj.package_id)
+
+    @admin.display(description="elsewhere")
+    def related_links(self, obj: RunRecord) -> SafeString:
+        url = f"{reverse('admin:production_draftrecord_changelist')}?run_id={obj.id}"
+        return format_html('<a href="{}">Drafts of this run →</a>', url)
+
+    @admin.display(description="duration")
+    def elapsed(self, obj: RunRecord) -> str:
+        return _duration(obj.started_at, obj.finished_at)
+
+    @admin.display(description="error")
+    def error_text(self, obj: RunRecord) -> SafeString | str:
+        if not obj.error:
+            return "—"
+        return format_html(
+            "<strong>{}</strong> in step <code>{}</code><br>{}",
+            obj.error.get("type", ""),
+            obj.error.get("step", ""),
+            obj.error.get("message", ""),
+        )
+
+    @admin.display(description="timeline")
+    def timeline(self, obj: RunRecord) -> SafeString:
+        rows = [
+            {
+                "step": step,
+                "forward": step.kind == StepKind.FORWARD,
+                "badge": format_html(
+                    '<span class="aicmo-badge aicmo-badge--{}">{}</span>', STEP_TONES[step.status], step.status.value
+                ),
+                "duration": _duration(step.started_at, step.finished_at) if step.finished_at else "—",
+                "output": _pretty(step.output) if step.output else "",
+            }
+            for step in services.run_steps(run_id=obj.id, runs=_runs())
+        ]
+        return render_to_string("admin/orchestration/runrecord/timeline.html", {"rows": rows})
+
+    @admin.display(description="input")
+    def input_pretty(self, obj: RunRecord) -> SafeString:
+        return format_html('<pre class="aicmo-json">{}</pre>', _pretty(obj.input))
+
+    @admin.display(description="options")
+    def options_pretty(self, obj: RunRecord) -> SafeString:
+        return format_html('<pre class="aicmo-json">{}</pre>', _pretty(obj.options))
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                f"<path:object_id>/{slug}/",
+                wrap(self._operation_view(slug)),
+                name=f"orchestration_runrecord_{slug.replace('-', '_')}",
+            )
+            for slug in OPERATIONS
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        extra = {**(extra_context or {})}
+        if record is not None:
+            run = record.to_domain()
+            can_operate = self.has_operate_permission(request)
+            extra.update(
+                run=run,
+                status_badge=_badge(run.status),
+                can_operate=can_operate,
+                operations=[
+                    {
+                        "slug": slug,
+                        "label": OPERATIONS[slug][0],
+                        "url": reverse(f"admin:orchestration_runrecord_{slug.replace('-', '_')}", args=[run.id]),
+                    }
+                    for slug in available_operations(run)
+                ]
+                if can_operate
+                else [],
+                strategy_url=reverse("admin:strategy_strategyrecord_change", args=[run.strategy_id])
+                if run.strategy_id
+                else "",
+                held_by_worker=_held_by_live_worker(run),
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _operation_view(self, slug: str) -> Callable[..., HttpResponse]:
+        label, operate = OPERATIONS[slug]
+
+        def view(request: HttpRequest, object_id: str) -> HttpResponse:
+            if not self.has_operate_permission(request):
+                raise PermissionDenied
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            record = self._record(object_id)
+            try:
+                outcome = operate(record.to_domain())
+            except AppError as exc:
+                self.message_user(request, f"{label} refused: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"Run {str(record.id)[:8]}: {outcome}.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:orchestration_runrecord_change", args=[record.id]))
+
+        return view
+
+    def _record(self, object_id: str) -> RunRecord:
+        try:
+            UUID(object_id)
+        except ValueError:
+            raise Http404("No run has this id.") from None
+        return get_object_or_404(RunRecord, pk=object_id)
+
+    # -- bulk actions ------------------------------------------------------------------------
+
+    @admin.action(description="Resume selected runs", permissions=["operate"])
+    def resume_selected(self, request: HttpRequest, queryset) -> None:
+        self._operate_each(request, queryset, "resume")
+
+    @admin.action(description="Retry the compensation of selected runs", permissions=["operate"])
+    def retry_compensation_selected(self, request: HttpRequest, queryset) -> None:
+        self._operate_each(request, queryset, "retry-compensation")
+
+    @admin.action(description="Cancel selected runs", permissions=["operate"])
+    def cancel_selected(self, request: HttpRequest, queryset) -> None:
+        self._operate_each(request, queryset, "cancel")
+
+    def _operate_each(self, request: HttpRequest, queryset, slug: str) -> None:
+        label, operate = OPERATIONS[slug]
+        for record in queryset.order_by("created_at", "id"):
+            try:
+                outcome = operate(record.to_domain())
+            except AppError as exc:
+                self.message_user(request, f"{label} refused: {exc}", messages.WARNING)
+            else:
+                self.message_user(request, f"Run {str(record.id)[:8]}: {outcome}.", messages.SUCCESS)

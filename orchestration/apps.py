@@ -2,5 +2,8 @@ from django.apps import AppConfig
 
 
 class OrchestrationConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'orchestration'
+    name = "orchestration"
+    verbose_name = "Orchestration (workflow runs)"
+
+    def ready(self) -> None:
+        from orchestration import receivers  # noqa: F401  (connects signal handlers)

@@ -47,6 +47,7 @@ class StepError:
 class StepRecord:
     id: UUID
     run_id: UUID
+    seq: int
     name: str
     kind: StepKind
     status: StepStatus
@@ -74,6 +75,8 @@ class WorkflowRun:
     created_at: datetime
     updated_at: datetime
     brief_id: UUID | None = None
+    strategy_id: UUID | None = None
+    package_id: UUID | None = None
     idempotency_key: str | None = None
     current_step: str = ""
     error: StepError | None = None

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ProductionConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'production'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "production"

@@ -80,3 +80,7 @@ class Strategy:
     decided_at: datetime | None = None
     decision_notes: str = ""
     run_id: UUID | None = None
+    # Set when an approved newer version superseded this one; kept so that discarding that
+    # newer version can give this one back the status it had.
+    superseded_by: UUID | None = None
+    status_before_supersede: str = ""

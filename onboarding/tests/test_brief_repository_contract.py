@@ -67,8 +67,11 @@ def test_list_is_newest_first_and_filters(briefs):
         made.append(
             briefs.add(
                 intake=intake,
-                brief=make_brief(intake, client=dataclasses.replace(make_brief().client, name=name),
-                                 created_at=base + dt.timedelta(days=i)),
+                brief=make_brief(
+                    intake,
+                    client=dataclasses.replace(make_brief().client, name=name),
+                    created_at=base + dt.timedelta(days=i),
+                ),
             )
         )
     briefs.set_status(made[0].id, BriefStatus.DELIVERED)

@@ -1,0 +1,1 @@
+"""Delivery's REST API: read a package and download its zip."""

@@ -1,0 +1,181 @@
+"""Package persistence: the contract, and its Django ORM and in-memory implementations."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+
+from delivery.domain import Artifact, Package, PackageStatus
+from delivery.models import ArtifactRecord, PackageRecord
+from kernel.errors import DuplicateError
+from kernel.memory import InMemoryTable
+
+
+class PackageRepository(Protocol):
+    def save(self, package: Package) -> Package:
+        """Insert, or replace the package of the same run (and all its artifacts), keeping the stored id."""
+
+    def get(self, package_id: UUID) -> Package | None: ...
+
+    def get_for_run(self, run_id: UUID) -> Package | None: ...
+
+    def list(self, *, brief_id: UUID | None = None) -> list[Package]:
+        """Newest first, ties broken by id."""
+
+    def set_delivered(
+        self,
+        package_id: UUID,
+        *,
+        delivered_at: datetime,
+        notified_email: str,
+        webhook_url: str,
+        webhook_status: int | None,
+    ) -> Package | None:
+        """Record the handover and mark the package delivered; None when there is no such package."""
+
+    def delete_for_run(self, run_id: UUID) -> bool:
+        """Delete the run's package and its artifacts; False when there was none."""
+
+
+def _sort_key(package: Package) -> tuple:
+    return (-package.created_at.timestamp(), str(package.id))
+
+
+def _ordered(artifacts: tuple[Artifact, ...]) -> tuple[Artifact, ...]:
+    return tuple(sorted(artifacts, key=lambda a: (a.order, a.name)))
+
+
+def _duplicate_names(artifacts: tuple[Artifact, ...]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({a.name for a in artifacts if a.name in seen or seen.add(a.name)})
+
+
+class DjangoPackageRepository:
+    def save(self, package: Package) -> Package:
+        try:
+            with transaction.atomic():
+                package_id = self._upsert_row(package)
+                ArtifactRecord.objects.bulk_create(
+                    [ArtifactRecord.from_domain(a, package_id=package_id) for a in package.artifacts]
+                )
+        except IntegrityError as exc:
+            raise DuplicateError(f"package {package.id} for run {package.run_id}: {exc}") from exc
+        return self.get(package_id)  # type: ignore[return-value]
+
+    @staticmethod
+    def _upsert_row(package: Package) -> UUID:
+        """Write the package row; an existing row of the same run keeps its id and loses its artifacts."""
+        fields = PackageRecord.fields_from_domain(package)
+        stored_id = (
+            PackageRecord.objects.select_for_update().filter(run_id=package.run_id).values_list("id", flat=True).first()
+        )
+        if stored_id is None:
+            PackageRecord.objects.create(id=package.id, **fields)
+            return package.id
+        PackageRecord.objects.filter(id=stored_id).update(**fields)
+        ArtifactRecord.objects.filter(package_id=stored_id).delete()
+        return stored_id
+
+    def get(self, package_id: UUID) -> Package | None:
+        return self._first(PackageRecord.objects.filter(id=package_id))
+
+    def get_for_run(self, run_id: UUID) -> Package | None:
+        return self._first(PackageRecord.objects.filter(run_id=run_id))
+
+    def list(self, *, brief_id: UUID | None = None) -> list[Package]:
+        qs = PackageRecord.objects.order_by("-created_at", "id").prefetch_related("artifacts")
+        if brief_id is not None:
+            qs = qs.filter(brief_id=brief_id)
+        return [r.to_domain(list(r.artifacts.all())) for r in qs]
+
+    def set_delivered(
+        self,
+        package_id: UUID,
+        *,
+        delivered_at: datetime,
+        notified_email: str,
+        webhook_url: str,
+        webhook_status: int | None,
+    ) -> Package | None:
+        updated = PackageRecord.objects.filter(id=package_id).update(
+            status=PackageStatus.DELIVERED.value,
+            delivered_at=delivered_at,
+            notified_email=notified_email,
+            webhook_url=webhook_url,
+            webhook_status=webhook_status,
+        )
+        return self.get(package_id) if updated else None
+
+    def delete_for_run(self, run_id: UUID) -> bool:
+        deleted, _ = PackageRecord.objects.filter(run_id=run_id).delete()
+        return deleted > 0
+
+    @staticmethod
+    def _first(qs) -> Package | None:
+        record = qs.prefetch_related("artifacts").first()
+        return record.to_domain(list(record.artifacts.all())) if record else None
+
+
+class InMemoryPackageRepository:
+    def __init__(self) -> None:
+        self._packages: InMemoryTable[Package] = InMemoryTable(unique={"run": lambda p: p.run_id})
+
+    def save(self, package: Package) -> Package:
+        with self._packages.lock:
+            stored = self._packages.find_one(lambda p: p.run_id == package.run_id)
+            if stored is not None:
+                package = dataclasses.replace(package, id=stored.id)
+            elif self._packages.get(package.id) is not None:
+                raise DuplicateError(f"package {package.id} already exists for another run")
+            self._check_artifacts(package)
+            return self._packages.put(dataclasses.replace(package, artifacts=_ordered(package.artifacts)))
+
+    def _check_artifacts(self, package: Package) -> None:
+        duplicates = _duplicate_names(package.artifacts)
+        if duplicates:
+            raise DuplicateError(f"package {package.id}: artifact names repeat: {', '.join(duplicates)}")
+        ids = {a.id for a in package.artifacts}
+        if len(ids) != len(package.artifacts) or self._packages.find_one(
+            lambda p: p.id != package.id and any(a.id in ids for a in p.artifacts)
+        ):
+            raise DuplicateError(f"package {package.id}: an artifact id is already taken")
+
+    def get(self, package_id: UUID) -> Package | None:
+        return self._packages.get(package_id)
+
+    def get_for_run(self, run_id: UUID) -> Package | None:
+        return self._packages.find_one(lambda p: p.run_id == run_id)
+
+    def list(self, *, brief_id: UUID | None = None) -> list[Package]:
+        return self._packages.find(lambda p: brief_id is None or p.brief_id == brief_id, key=_sort_key)
+
+    def set_delivered(
+        self,
+        package_id: UUID,
+        *,
+        delivered_at: datetime,
+        notified_email: str,
+        webhook_url: str,
+        webhook_status: int | None,
+    ) -> Package | None:
+        with self._packages.lock:
+            package = self._packages.get(package_id)
+            if package is None:
+                return None
+            return self._packages.put(
+                dataclasses.replace(
+                    package,
+                    status=PackageStatus.DELIVERED,
+                    delivered_at=delivered_at,
+                    notified_email=notified_email,
+                    webhook_url=webhook_url,
+                    webhook_status=webhook_status,
+                )
+            )
+
+    def delete_for_run(self, run_id: UUID) -> bool:
+        return self._packages.delete_where(lambda p: p.run_id == run_id) > 0

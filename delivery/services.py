@@ -1,0 +1,250 @@
+"""Delivery use cases: build a run's package, open it, discard it, hand it over and take the handover back."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+
+from delivery import handover, packaging
+from delivery.coverage import check_coverage
+from delivery.domain import (
+    STRATEGY_NOT_DELIVERABLE,
+    Artifact,
+    Package,
+    PackageNotFound,
+    PackageStatus,
+    StrategyNotDeliverable,
+)
+from kernel import clock
+
+if TYPE_CHECKING:
+    from delivery.repositories import PackageRepository
+    from onboarding.domain import Brief
+    from production.domain import Draft, QCResult
+    from strategy.domain import Strategy
+
+DEFAULT_AICMO_VERSION = "0.1.0"
+# Strategy statuses that must never reach a client.
+UNDELIVERABLE_STRATEGY_STATUSES = frozenset({"rejected", "superseded"})
+# Package ids derive from the run, so a package rebuilt after a discard keeps its id (and download link).
+_PACKAGE_NAMESPACE = uuid.UUID("1c0d6b52-8f3e-5a47-b1d2-7e9f0a4c3b18")
+
+
+def _storage(storage: Storage | None) -> Storage:
+    return storage if storage is not None else storages["default"]
+
+
+def _package_id(run_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_PACKAGE_NAMESPACE, f"package:{run_id}")
+
+
+def _artifact_id(package_id: uuid.UUID, name: str) -> uuid.UUID:
+    return uuid.uuid5(package_id, name)
+
+
+def download_url(package_id: uuid.UUID) -> str:
+    return f"{settings.AICMO_PUBLIC_BASE_URL.rstrip('/')}/api/v1/packages/{package_id}/download/"
+
+
+def package_build(
+    *,
+    run_id: uuid.UUID,
+    brief: Brief,
+    strategy: Strategy,
+    drafts: Sequence[Draft],
+    qc_results: Sequence[QCResult],
+    packages: PackageRepository,
+    storage: Storage | None = None,
+) -> Package:
+    """Check scope coverage, write every file and the zip under `packages/<run_id>/`, record the package.
+
+    Idempotent per run: a rebuild overwrites the same files, removes files the new build no longer
+    has, and replaces the recorded package (same id).
+    """
+    storage = _storage(storage)
+    if str(strategy.status) in UNDELIVERABLE_STRATEGY_STATUSES:
+        raise StrategyNotDeliverable(
+            STRATEGY_NOT_DELIVERABLE.format(strategy_id=strategy.id, version=strategy.version, status=strategy.status)
+        )
+    check_coverage(brief=brief, strategy=strategy, drafts=drafts)
+
+    existing = packages.get_for_run(run_id)
+    package_id = existing.id if existing else _package_id(run_id)
+    generated_at = clock.now()
+    inputs = packaging.PackageInputs(
+        package_id=package_id,
+        run_id=run_id,
+        brief=brief,
+        strategy=strategy,
+        drafts=tuple(drafts),
+        qc_results=tuple(qc_results),
+        generated_at=generated_at,
+        aicmo_version=getattr(settings, "AICMO_VERSION", DEFAULT_AICMO_VERSION),
+    )
+    files = packaging.render_package(inputs)
+    archive = packaging.build_zip(files, generated_at=generated_at)
+
+    folder = packaging.run_folder(run_id)
+    artifacts = []
+    for order, file in enumerate(files):
+        path = packaging.store_file(storage, f"{folder}/{file.name}", file.content)
+        artifacts.append(
+            Artifact(
+                id=_artifact_id(package_id, file.name),
+                name=file.name,
+                media_type=file.media_type,
+                size=file.size,
+                sha256=file.sha256,
+                storage_path=path,
+                order=order,
+            )
+        )
+    zip_path = packaging.store_file(storage, f"{folder}/{archive.name}", archive.content)
+    kept = {a.storage_path for a in artifacts} | {zip_path}
+    packaging.delete_files(storage, [name for name in packaging.list_files(storage, folder) if name not in kept])
+
+    return packages.save(
+        Package(
+            id=package_id,
+            run_id=run_id,
+            brief_id=brief.id,
+            strategy_id=strategy.id,
+            status=PackageStatus.BUILT,
+            zip_path=zip_path,
+            zip_size=archive.size,
+            zip_sha256=archive.sha256,
+            created_at=existing.created_at if existing else generated_at,
+            artifacts=tuple(artifacts),
+        )
+    )
+
+
+def package_get(*, package_id: uuid.UUID, packages: PackageRepository) -> Package:
+    package = packages.get(package_id)
+    if package is None:
+        raise PackageNotFound(package_id)
+    return package
+
+
+def package_for_run(*, run_id: uuid.UUID, packages: PackageRepository) -> Package | None:
+    return packages.get_for_run(run_id)
+
+
+def package_open_zip(
+    *, package_id: uuid.UUID, packages: PackageRepository, storage: Storage | None = None
+) -> IO[bytes]:
+    """The package zip opened for binary reading (the caller closes it)."""
+    package = package_get(package_id=package_id, packages=packages)
+    storage = _storage(storage)
+    if not storage.exists(package.zip_path):
+        raise PackageNotFound(package_id)
+    return storage.open(package.zip_path, "rb")
+
+
+def package_zip_filesystem_path(package: Package, storage: Storage | None = None) -> str | None:
+    """Where the zip lies on a local disk, when the storage backend keeps it there (for sendfile-style serving)."""
+    try:
+        path = _storage(storage).path(package.zip_path)
+    except NotImplementedError:
+        return None
+    # Some backends (InMemoryStorage) answer path() without keeping the file on disk.
+    return path if os.path.isfile(path) else None
+
+
+def package_discard(*, run_id: uuid.UUID, packages: PackageRepository, storage: Storage | None = None) -> bool:
+    """Compensation: delete every file under the run's folder and the package rows. True if anything went."""
+    storage = _storage(storage)
+    folder = packaging.run_folder(run_id)
+    removed_files = packaging.delete_files(storage, packaging.list_files(storage, folder))
+    _remove_empty_directories(storage, folder)
+    removed_rows = packages.delete_for_run(run_id)
+    return removed_files > 0 or removed_rows
+
+
+def _remove_empty_directories(storage: Storage, folder: str) -> None:
+    """The storage API deletes files only; on a local disk also drop the emptied run folder."""
+    try:
+        root = storage.path(folder)
+    except NotImplementedError:
+        return
+    if not os.path.isdir(root):
+        return
+    for directory, _subdirs, _files in sorted(os.walk(root), key=lambda entry: -len(entry[0])):
+        with contextlib.suppress(OSError):  # not empty: someone wrote there meanwhile; leave it
+            os.rmdir(directory)
+
+
+def package_handover(
+    *,
+    package_id: uuid.UUID,
+    brief: Brief,
+    packages: PackageRepository,
+    storage: Storage | None = None,
+) -> Package:
+    """Tell the client: signed webhook POST of manifest.json (when set), then the e-mail; mark delivered.
+
+    A package already delivered is returned as is, so a retried step does not notify twice.
+    """
+    package = package_get(package_id=package_id, packages=packages)
+    if package.is_delivered:
+        return package
+    manifest_artifact = package.artifact(packaging.MANIFEST_NAME)
+    if manifest_artifact is None:
+        raise PackageNotFound(package_id)
+    with _storage(storage).open(manifest_artifact.storage_path, "rb") as handle:
+        manifest_bytes = handle.read()
+
+    webhook_url = brief.delivery.webhook_url.strip()
+    webhook_status = None
+    if webhook_url:
+        webhook_status = handover.post_webhook(
+            url=webhook_url,
+            body=manifest_bytes,
+            delivery_id=str(package.id),
+            secret=settings.AICMO_WEBHOOK_SECRET,
+            timeout=settings.AICMO_WEBHOOK_TIMEOUT,
+            attempts=settings.AICMO_WEBHOOK_ATTEMPTS,
+            allowlist=settings.AICMO_WEBHOOK_ALLOWLIST,
+        )
+
+    address = brief.delivery.email.strip() or brief.client.contact_email.strip()
+    if address:
+        manifest = json.loads(manifest_bytes)
+        handover.send_delivery_email(
+            to=address,
+            subject=f"Your delivery package is ready: {brief.title}",
+            body=handover.delivery_email_body(
+                client_name=brief.client.name,
+                manifest=manifest,
+                download_url=download_url(package.id),
+                zip_size=package.zip_size,
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+        )
+
+    delivered = packages.set_delivered(
+        package.id,
+        delivered_at=clock.now(),
+        notified_email=address,
+        webhook_url=webhook_url,
+        webhook_status=webhook_status,
+    )
+    if delivered is None:  # discarded while we were notifying
+        raise PackageNotFound(package_id)
+    return delivered
+
+
+def package_revoke_handover(*, package_id: uuid.UUID, packages: PackageRepository) -> Package | None:
+    """Compensation of the handover: the package is no longer delivered (messages sent stay sent)."""
+    package = packages.get(package_id)
+    if package is None or not package.is_delivered:
+        return package
+    return packages.save(dataclasses.replace(package, status=PackageStatus.BUILT, delivered_at=None))

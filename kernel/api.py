@@ -1,0 +1,305 @@
+"""Shared REST plumbing: the error body and the one place errors become HTTP statuses, pagination,
+the size-limited JSON parser, throttles, permissions and routing one URL to one view per method.
+
+Every error the API answers has one shape, whoever raised it (a use case, DRF or Django):
+
+    {"error": {"code": "not_found", "message": "...", "fields": {"goals[0].type": ["..."]}}}
+
+`fields` is present for validation errors only; nested paths are flattened (`a.b[0].c`), and
+errors about the body as a whole sit under `$`.
+
+Domain errors map to statuses here and nowhere else:
+
+| kernel.errors              | status | why |
+| ---                        | ---    | --- |
+| ValidationFailed           | 400    | the input is wrong; `fields` says where |
+| NotFound                   | 404    | |
+| Conflict (DuplicateError, InvalidTransition) | 409 | the request clashes with the current state |
+| PermanentStepError         | 409    | a workflow step cannot succeed in the current state (QC failed, scope gap): retrying the same request cannot help until the state changes |
+| any other AppError         | 400    | |
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+
+from kernel.errors import AppError, Conflict, NotFound, PermanentStepError, ValidationFailed
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+# rest_framework.views is imported where it is used: it reads this module's parser and throttle
+# classes from REST_FRAMEWORK while it loads, so importing it here would be circular.
+
+VALIDATION_MESSAGE = "The input has errors."
+PAYLOAD_TOO_LARGE = "The request body is larger than {limit} bytes."
+ROOT_PATH = "$"
+
+# --- the error body -------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable, machine-readable error code (not_found, invalid, ...).")
+    message = serializers.CharField(help_text="A human-readable explanation.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors only: the messages for each field path, such as `goals[0].type`.",
+    )
+
+    class Meta:
+        ref_name = "ErrorDetail"
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    error = ErrorSerializer()
+
+    class Meta:
+        ref_name = "Error"
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The input has errors (`fields` lists every one by path), or the request was refused.",
+    401: "No valid credentials were given (token or session).",
+    403: "The user lacks the permission this operation needs.",
+    404: "Nothing exists at this id.",
+    405: "The method is not allowed here.",
+    409: "The request conflicts with the current state (a duplicate, or a state that forbids it).",
+    413: "The request body is too large.",
+    415: "The request body is not JSON.",
+    429: "Too many requests; retry after the time the Retry-After header gives.",
+}
+
+
+def error_responses(*codes: int, media_type: str | None = None) -> dict[Any, OpenApiResponse]:
+    """OpenAPI responses with the error body for `codes`; 401 and 429 are always included.
+
+    `media_type` pins the errors to one type (JSON) where the operation's success is another (a zip).
+    """
+    wanted = sorted({401, 429, *codes})
+    return {
+        ((code, media_type) if media_type else code): OpenApiResponse(
+            ErrorBodySerializer, description=ERROR_DESCRIPTIONS[code]
+        )
+        for code in wanted
+    }
+
+
+def error_body(code: str, message: str, fields: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields is not None:
+        error["fields"] = {path: [str(m) for m in messages] for path, messages in fields.items()}
+    return {"error": error}
+
+
+def flatten_errors(detail: Any, path: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {path: [messages]}, with paths like `goals[0].type`."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, Mapping):
+        for key, value in detail.items():
+            key = str(key)
+            if key == api_settings.NON_FIELD_ERRORS_KEY:
+                child = path or ROOT_PATH
+            else:
+                child = f"{path}.{key}" if path else key
+            for p, msgs in flatten_errors(value, child).items():
+                flat.setdefault(p, []).extend(msgs)
+    elif isinstance(detail, list) and any(isinstance(item, (Mapping, list)) for item in detail):
+        for index, item in enumerate(detail):
+            for p, msgs in flatten_errors(item, f"{path}[{index}]").items():
+                flat.setdefault(p, []).extend(msgs)
+    elif isinstance(detail, list):
+        flat.setdefault(path or ROOT_PATH, []).extend(str(m) for m in detail)
+    elif detail:
+        flat.setdefault(path or ROOT_PATH, []).append(str(detail))
+    return flat
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self) -> None:
+        super().__init__(PAYLOAD_TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+
+
+def app_error_status(exc: AppError) -> int:
+    if isinstance(exc, ValidationFailed):
+        return status.HTTP_400_BAD_REQUEST
+    if isinstance(exc, NotFound):
+        return status.HTTP_404_NOT_FOUND
+    if isinstance(exc, (Conflict, PermanentStepError)):
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every handled error as the one error body."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
+    if isinstance(exc, AppError):
+        set_rollback()
+        fields = exc.errors if isinstance(exc, ValidationFailed) else None
+        message = VALIDATION_MESSAGE if isinstance(exc, ValidationFailed) else exc.message
+        return Response(error_body(exc.code, message, fields), status=app_error_status(exc))
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    # DRF's own handler sets WWW-Authenticate, Retry-After and the rollback; the body is ours.
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = error_body("invalid", VALIDATION_MESSAGE, flatten_errors(exc.detail))
+    else:
+        code = getattr(exc.detail, "code", None) or exc.default_code
+        response.data = error_body(str(code), str(exc.detail))
+    return response
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+class SizeLimitedJSONParser(JSONParser):
+    """JSON bodies up to DATA_UPLOAD_MAX_MEMORY_SIZE bytes; a larger one is a 413, read no further."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None or stream is None:
+            return super().parse(stream, media_type, parser_context)
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise PayloadTooLarge()
+        return super().parse(io.BytesIO(data), media_type, parser_context)
+
+
+def raw_json_body(request: Request) -> bytes:
+    """The request body exactly as sent, once its content type is known to be JSON (else 415)."""
+    if request.negotiator.select_parser(request, request.parsers) is None:
+        raise exceptions.UnsupportedMediaType(request.content_type)
+    return request.body  # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig)
+
+
+def filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+    """The list view's validated query parameters (a 400 with every bad parameter otherwise)."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+
+class Pagination(LimitOffsetPagination):
+    """`?limit=&offset=`; lists from services are Python lists, which this slices."""
+
+    max_limit = 200
+
+    @property
+    def default_limit(self) -> int:  # read at use, so settings overrides apply
+        return api_settings.PAGE_SIZE or 50
+
+
+def paginated_response(
+    view: APIView, items: Sequence[Any], serializer_class: type[serializers.BaseSerializer], **context: Any
+) -> Response:
+    """One page of `items` in the paginator's envelope (count, next, previous, results)."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(list(items), view.request, view=view)
+    data = serializer_class(page, many=True, context={"request": view.request, **context}).data
+    return paginator.get_paginated_response(data)
+
+
+# --- throttles: rates read at each request, so a settings override takes effect at once -----------
+
+
+class _RatesFromSettings:
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_RatesFromSettings, UserRateThrottle):
+    pass
+
+
+class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
+    """Applies only to views that set `throttle_scope` (expensive writes: submitting, starting runs)."""
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+
+class HasPermission(BasePermission):
+    """The authenticated user holds `permission` ("app_label.codename"); subclasses set it."""
+
+    permission = ""
+    message = "You do not have permission to perform this action."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(self.permission))
+
+
+# --- routing --------------------------------------------------------------------------------------
+
+
+def method_routes(name: str, **views: type[APIView]):
+    """One URL served by one view per HTTP method (`get=BriefListApi, post=BriefSubmitApi`).
+
+    Each operation keeps its own view class (serializers, permissions, throttles, schema); the
+    OpenAPI schema sees each of them through `split_method_routes`. Other methods are a 405 that
+    names the allowed ones.
+    """
+    from rest_framework.views import APIView
+
+    callbacks = {method.upper(): view.as_view() for method, view in views.items()}
+    if "GET" in callbacks:
+        callbacks.setdefault("HEAD", callbacks["GET"])
+    others = type(name, (APIView,), {method.lower(): _not_routed for method in callbacks})
+    fallback = others.as_view()
+
+    def route(request, *args, **kwargs):
+        return callbacks.get(request.method, fallback)(request, *args, **kwargs)
+
+    route.cls = others
+    route.initkwargs = {}
+    route.csrf_exempt = True  # as DRF's views: SessionAuthentication enforces CSRF itself
+    route.callbacks_by_method = callbacks
+    return route
+
+
+def _not_routed(self, request, *args, **kwargs):  # pragma: no cover - method_routes sends these elsewhere
+    raise exceptions.MethodNotAllowed(request.method)
+
+
+def split_method_routes(endpoints: list[tuple]) -> list[tuple]:
+    """drf-spectacular PREPROCESSING_HOOKS: document each method of a `method_routes` URL by its own view."""
+    return [
+        (path, regex, method, getattr(callback, "callbacks_by_method", {}).get(method, callback))
+        for path, regex, method, callback in endpoints
+    ]

@@ -1,0 +1,1 @@
+"""Onboarding's REST API: submit intakes, list and read briefs and their raw intake."""

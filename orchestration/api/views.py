@@ -1,0 +1,238 @@
+"""Run endpoints: start (queued through the Tasks API), read with the step timeline, resume, cancel,
+and a run's drafts and package. Each view is a thin wrapper around the services it names."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config import registry
+from delivery import services as delivery
+from delivery.api.serializers import PackageSerializer
+from kernel.api import Pagination, error_responses, filters, paginated_response
+from kernel.errors import InvalidTransition, NotFound, ValidationFailed
+from onboarding.domain import CHANNELS
+from orchestration import services
+from orchestration.api.serializers import RUN_STATUSES, RunAcceptedSerializer, RunSerializer, RunSummarySerializer
+from orchestration.domain import TERMINAL_STATUSES, RunStatus
+from production import services as production
+from production.api.serializers import DraftSerializer, qc_by_draft
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+BAD_IDEMPOTENCY_KEY = f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
+RUN_HAS_NO_PACKAGE = "Run {run_id} has no delivery package (yet, or any more)."
+TAG = "runs"
+
+LOCATION = OpenApiParameter(
+    "Location", str, OpenApiParameter.HEADER, response=[200, 202], description="The run's URL: poll it for progress."
+)
+
+
+def _runs():
+    return registry.repository("orchestration.runs")
+
+
+def _accepted(request: Request, run_id: UUID, *, created: bool) -> Response:
+    """The run as it stands now (an immediate task backend may already have finished it), with its URL."""
+    run = services.run_get(run_id=run_id, runs=_runs())
+    body = RunAcceptedSerializer(run, context={"request": request}).data
+    code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+    return Response(body, status=code, headers={"Location": body["url"]})
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not key.strip() or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationFailed({IDEMPOTENCY_HEADER: [BAD_IDEMPOTENCY_KEY]})
+    return key
+
+
+class RunListApi(APIView):
+    pagination_class = Pagination
+    OutputSerializer = RunSummarySerializer
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=RUN_STATUSES, required=False)
+        brief_id = serializers.UUIDField(required=False)
+        strategy_id = serializers.UUIDField(required=False)
+
+        def validate_status(self, value: str) -> RunStatus:
+            return RunStatus(value)
+
+    @extend_schema(
+        operation_id="runs_list",
+        tags=[TAG],
+        summary="List workflow runs, newest first",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        found = services.run_list(runs=_runs(), **filters(request, self.FilterSerializer))
+        return paginated_response(self, found, self.OutputSerializer)
+
+
+class RunStartApi(APIView):
+    throttle_scope = "runs.start"
+    OutputSerializer = RunAcceptedSerializer
+
+    class InputSerializer(serializers.Serializer):
+        brief_id = serializers.UUIDField(help_text="The brief to deliver (POST /api/v1/briefs/ makes one).")
+        require_approval = serializers.BooleanField(
+            default=False, help_text="Stop after the strategy until someone approves it."
+        )
+
+        class Meta:
+            ref_name = "RunStart"
+
+    @extend_schema(
+        operation_id="runs_create",
+        tags=[TAG],
+        summary="Start a workflow run for a brief (runs in the background)",
+        description=(
+            "Queues the run through the task backend and answers 202 with its URL in `Location` and the "
+            "body. With an `Idempotency-Key` header, repeating the request returns the same run (200) "
+            "instead of starting another; the key used for another brief is a 409."
+        ),
+        request=InputSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A client-chosen key that makes retrying this request safe.",
+            ),
+            LOCATION,
+        ],
+        responses={
+            202: OpenApiResponse(OutputSerializer, description="The run was queued."),
+            200: OpenApiResponse(OutputSerializer, description="Repeated Idempotency-Key: the run it started."),
+            **error_responses(400, 404, 409, 413, 415),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        run, created = services.run_start_for_brief(
+            runs=_runs(),
+            briefs=registry.repository("onboarding.briefs"),
+            brief_id=given.validated_data["brief_id"],
+            require_approval=given.validated_data["require_approval"],
+            idempotency_key=_idempotency_key(request),
+        )
+        if created:
+            services.run_enqueue(run_id=run.id)
+        return _accepted(request, run.id, created=created)
+
+
+class RunDetailApi(APIView):
+    OutputSerializer = RunSerializer
+
+    @extend_schema(
+        operation_id="runs_retrieve",
+        tags=[TAG],
+        summary="Read a run: its status and step timeline",
+        responses={200: OutputSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_get(run_id=run_id, runs=_runs())
+        steps = services.run_steps(run_id=run.id, runs=_runs())
+        return Response(self.OutputSerializer(run, context={"request": request, "steps": steps}).data)
+
+
+class RunResumeApi(APIView):
+    OutputSerializer = RunAcceptedSerializer
+
+    @extend_schema(
+        operation_id="runs_resume",
+        tags=[TAG],
+        summary="Resume an unfinished run from its first unfinished step (in the background)",
+        request=None,
+        parameters=[LOCATION],
+        responses={
+            202: OpenApiResponse(OutputSerializer, description="The run was queued to go on."),
+            **error_responses(404, 409),
+        },
+    )
+    def post(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_get(run_id=run_id, runs=_runs())
+        if run.status in TERMINAL_STATUSES:
+            raise InvalidTransition(services.RUN_FINISHED.format(run_id=run.id, status=run.status))
+        services.run_enqueue(run_id=run.id)
+        return _accepted(request, run.id, created=True)
+
+
+class RunCancelApi(APIView):
+    OutputSerializer = RunSerializer
+
+    @extend_schema(
+        operation_id="runs_cancel",
+        tags=[TAG],
+        summary="Cancel an unfinished run: what it finished is undone",
+        description="Cancelling a cancelled run again changes nothing; a finished run cannot be cancelled (409).",
+        request=None,
+        responses={200: OutputSerializer, **error_responses(404, 409)},
+    )
+    def post(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_cancel(run_id=run_id, runs=_runs())
+        steps = services.run_steps(run_id=run.id, runs=_runs())
+        return Response(self.OutputSerializer(run, context={"request": request, "steps": steps}).data)
+
+
+class RunDraftListApi(APIView):
+    pagination_class = Pagination
+    OutputSerializer = DraftSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=CHANNELS, required=False)
+        passed = serializers.BooleanField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Only drafts whose QC passed (true) or failed (false).",
+        )
+
+    @extend_schema(
+        operation_id="runs_drafts_list",
+        tags=[TAG],
+        summary="List a run's drafts with their QC results, in calendar order",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request: Request, run_id: UUID) -> Response:
+        wanted = filters(request, self.FilterSerializer)
+        run = services.run_get(run_id=run_id, runs=_runs())
+        drafts = production.drafts_for_run(run_id=run.id, drafts=registry.repository("production.drafts"))
+        results = qc_by_draft(
+            production.qc_results_for_run(run_id=run.id, qc_results=registry.repository("production.qc"))
+        )
+        if wanted.get("channel"):
+            drafts = [d for d in drafts if d.channel == wanted["channel"]]
+        if wanted.get("passed") is not None:
+            drafts = [d for d in drafts if d.id in results and results[d.id].passed == wanted["passed"]]
+        return paginated_response(self, drafts, self.OutputSerializer, qc_by_draft=results)
+
+
+class RunPackageApi(APIView):
+    OutputSerializer = PackageSerializer
+
+    @extend_schema(
+        operation_id="runs_package_retrieve",
+        tags=[TAG],
+        summary="Read the delivery package a run built",
+        responses={200: OutputSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_get(run_id=run_id, runs=_runs())
+        package = delivery.package_for_run(run_id=run.id, packages=registry.repository("delivery.packages"))
+        if package is None:
+            raise NotFound(RUN_HAS_NO_PACKAGE.format(run_id=run.id))
+        return Response(self.OutputSerializer(package, context={"request": request}).data)

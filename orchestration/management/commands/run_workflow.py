@@ -1,0 +1,207 @@
+"""`manage.py run_workflow`: run the client-to-delivery workflow in this process, with progress.
+
+Exit status: 0 completed; 3 waiting for approval; 2 bad input; 1 any other outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
+
+from config import registry
+from kernel.errors import AppError, NotFound, ValidationFailed
+from orchestration import services
+from orchestration.domain import RunStatus, StepRecord, StepStatus, WorkflowRun
+from orchestration.reports import run_report
+from orchestration.saga import Progress
+
+EXIT_COMPLETED, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING = 0, 1, 2, 3
+
+MARKS = {StepStatus.COMPLETED: "ok", StepStatus.FAILED: "FAILED", StepStatus.WAITING: "waiting"}
+
+
+class Command(BaseCommand):
+    help = "Run the client-to-delivery workflow for a brief file or an existing brief id, or act on a run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("brief", nargs="?", help="Path to an intake JSON file, or the id of an existing brief.")
+        parser.add_argument(
+            "--require-approval", action="store_true", help="Stop after the strategy until it is approved."
+        )
+        parser.add_argument(
+            "--persistence", choices=["db", "memory"], help="Override AICMO_PERSISTENCE for this process."
+        )
+        parser.add_argument("--queue", action="store_true", help="Create the run and enqueue it for a worker.")
+        parser.add_argument("--resume", metavar="RUN_ID", help="Continue a run from its first unfinished step.")
+        parser.add_argument("--resume-stale", action="store_true", help="Take over every run whose worker died.")
+        parser.add_argument(
+            "--approve", metavar="RUN_ID", help="Approve the strategy the run waits on, then resume it."
+        )
+        parser.add_argument("--by", default="", help="Who approves or rejects (default: the OS user).")
+        parser.add_argument("--reject", metavar="RUN_ID", help="Reject the strategy the run waits on (compensates it).")
+        parser.add_argument("--notes", default="", help="Notes for --approve or --reject (required to reject).")
+        parser.add_argument("--cancel", metavar="RUN_ID", help="Cancel a run; what it finished is compensated.")
+        parser.add_argument(
+            "--retry", metavar="RUN_ID", help="Retry the compensations of a run whose compensation failed."
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of progress lines.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["persistence"]:
+            with override_settings(AICMO_PERSISTENCE=opts["persistence"]):
+                code = self._handle(opts)
+        else:
+            code = self._handle(opts)
+        sys.stdout.flush()
+        if code:
+            raise SystemExit(code)
+
+    # -------------------------------------------------------------------------------------------
+
+    def _handle(self, opts: dict[str, Any]) -> int:
+        self.as_json = opts["json"]
+        runs = registry.repository("orchestration.runs")
+        progress = Progress(on_step=None if self.as_json else self._print_step)
+        try:
+            run = self._dispatch(opts, runs, progress)
+        except ValidationFailed as exc:
+            return self._bad_input(exc.errors)
+        except NotFound as exc:
+            return self._bad_input({"brief": [exc.message]} if opts["brief"] else {"run": [exc.message]})
+        except AppError as exc:
+            self.stderr.write(f"error: {exc.message}")
+            return EXIT_FAILED
+        if run is None:
+            return EXIT_COMPLETED
+        return self._outcome(run, runs)
+
+    def _dispatch(self, opts: dict[str, Any], runs: Any, progress: Progress) -> WorkflowRun | None:
+        strategies = registry.repository("strategy.documents")
+        by = opts["by"] or _os_user()
+        if opts["resume"]:
+            return services.run_resume(run_id=_uuid(opts["resume"], "--resume"), runs=runs, progress=progress)
+        if opts["resume_stale"]:
+            resumed = services.runs_resume_stale(runs=runs, progress=progress)
+            self._say(f"resumed {len(resumed)} stale run(s)")
+            return resumed[-1] if resumed else None
+        if opts["approve"]:
+            run_id = _uuid(opts["approve"], "--approve")
+            services.run_approve(run_id=run_id, by=by, notes=opts["notes"], runs=runs, strategies=strategies)
+            return self._continue(run_id, runs, progress)
+        if opts["reject"]:
+            if not opts["notes"].strip():
+                raise ValidationFailed({"--notes": ["rejecting needs notes saying what to change"]})
+            run_id = _uuid(opts["reject"], "--reject")
+            services.run_reject(run_id=run_id, by=by, notes=opts["notes"], runs=runs, strategies=strategies)
+            return self._continue(run_id, runs, progress)
+        if opts["cancel"]:
+            return services.run_cancel(run_id=_uuid(opts["cancel"], "--cancel"), runs=runs, progress=progress)
+        if opts["retry"]:
+            return services.run_retry_compensation(run_id=_uuid(opts["retry"], "--retry"), runs=runs, progress=progress)
+        if not opts["brief"]:
+            raise ValidationFailed(
+                {"brief": ["give a brief file or brief id, or one of --resume/--approve/--reject/--cancel"]}
+            )
+        run = self._create(opts["brief"], opts["require_approval"], runs)
+        if opts["queue"]:
+            services.run_enqueue(run_id=run.id)
+            self._say(f"run {run.id} queued")
+            return services.run_get(run_id=run.id, runs=runs)
+        self._say(f"run {run.id}")
+        return services.run_execute(run_id=run.id, progress=progress)
+
+    def _create(self, brief: str, require_approval: bool, runs: Any) -> WorkflowRun:
+        path = Path(brief)
+        if path.is_file():
+            return services.run_start_for_intake(
+                runs=runs, raw=path.read_bytes(), source=f"cli:{path.name}", require_approval=require_approval
+            )
+        try:
+            brief_id = UUID(brief)
+        except ValueError:
+            raise ValidationFailed({"brief": [f"{brief!r} is neither a readable file nor a brief id"]}) from None
+        run, _ = services.run_start_for_brief(
+            runs=runs,
+            briefs=registry.repository("onboarding.briefs"),
+            brief_id=brief_id,
+            require_approval=require_approval,
+        )
+        return run
+
+    def _continue(self, run_id: UUID, runs: Any, progress: Progress) -> WorkflowRun:
+        """After a decision, drive the run here unless a worker already did (the claim decides)."""
+        run = services.run_get(run_id=run_id, runs=runs)
+        if run.status in (RunStatus.WAITING_APPROVAL, RunStatus.COMPENSATING) and not run.claimed_by:
+            return services.run_execute(run_id=run_id, progress=progress)
+        return run
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def _outcome(self, run: WorkflowRun, runs: Any) -> int:
+        report = run_report(run, services.run_steps(run_id=run.id, runs=runs))
+        if self.as_json:
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(f"outcome: {report['status']}")
+            if report["error"]:
+                self.stdout.write(
+                    f"error: {report['error']['step']}: {report['error']['type']}: {report['error']['message']}"
+                )
+            if report["strategy_version"]:
+                self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
+            if run.status == RunStatus.WAITING_APPROVAL:
+                self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
+            if report["package"]:
+                self.stdout.write(f"package: {report['package']}")
+        if run.status == RunStatus.COMPLETED:
+            return EXIT_COMPLETED
+        if run.status == RunStatus.WAITING_APPROVAL:
+            return EXIT_WAITING
+        if run.status == RunStatus.PENDING and run.claimed_by == "":
+            return EXIT_COMPLETED  # queued for a worker
+        return EXIT_FAILED
+
+    def _print_step(self, step: StepRecord) -> None:
+        duration = f"{step.duration_ms:8.1f} ms" if step.duration_ms is not None else ""
+        kind = "" if step.kind.value == "forward" else " (compensation)"
+        line = f"  {step.name}{kind:<15} {MARKS[step.status]:<8} attempt {step.attempt} {duration}"
+        if step.error:
+            line += f"  {step.error.type}: {step.error.message}"
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def _say(self, text: str) -> None:
+        if not self.as_json:
+            self.stdout.write(text)
+
+    def _bad_input(self, errors: dict[str, list[str]]) -> int:
+        if self.as_json:
+            self.stderr.write(json.dumps({"errors": errors}, indent=2, ensure_ascii=False))
+        else:
+            self.stderr.write("the input has errors:")
+            for path, messages in errors.items():
+                for message in messages:
+                    self.stderr.write(f"  {path}: {message}")
+        return EXIT_BAD_INPUT
+
+
+def _uuid(value: str, option: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ValidationFailed({option: [f"{value!r} is not a run id"]}) from None
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "operator"

@@ -1,0 +1,220 @@
+"""Run persistence: the saga's durable state behind one contract, in the database or in memory.
+
+Claims are compare-and-set: a single conditional UPDATE in the database (it takes the row
+lock on PostgreSQL and the write lock of an IMMEDIATE transaction on SQLite), a lock-guarded
+check in memory. A claim holds for a lease; a worker that died loses its claim when the
+lease expires.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Protocol
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from kernel.errors import DuplicateError
+from kernel.memory import InMemoryTable
+from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepRecord, WorkflowRun
+from orchestration.models import RunRecord, StepRecordRow
+
+CLAIMABLE = tuple(s.value for s in RunStatus if s not in TERMINAL_STATUSES)
+
+
+class RunRepository(Protocol):
+    def create(self, run: WorkflowRun) -> WorkflowRun:
+        """Insert a new run; DuplicateError when its id or idempotency key is taken."""
+
+    def get(self, run_id: UUID) -> WorkflowRun | None: ...
+
+    def get_by_idempotency_key(self, key: str) -> WorkflowRun | None: ...
+
+    def save(self, run: WorkflowRun) -> WorkflowRun:
+        """Replace the run's state by id (idempotent)."""
+
+    def list(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> list[WorkflowRun]:
+        """Newest first, ties by id."""
+
+    def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
+        """Take the run for `worker` if it is unclaimed, already ours, or its lease expired."""
+
+    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
+        """Write the run only if `worker` still holds its claim; False when the claim was lost."""
+
+    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
+        """Claimed, unfinished runs whose lease has expired (their worker died), oldest first."""
+
+    def add_step(self, step: StepRecord) -> StepRecord:
+        """Record a step attempt; DuplicateError when (run, seq) or (run, name, kind, attempt) is taken."""
+
+    def steps(self, run_id: UUID) -> list[StepRecord]:
+        """The run's step records in the order they were made."""
+
+    def steps_for_runs(self, run_ids: list[UUID]) -> dict[UUID, list[StepRecord]]: ...
+
+
+def _claimable(run: WorkflowRun, worker: str, now: dt.datetime) -> bool:
+    if run.status in TERMINAL_STATUSES:
+        return False
+    return (
+        not run.claimed_by
+        or run.claimed_by == worker
+        or (run.lease_expires_at is not None and run.lease_expires_at <= now)
+    )
+
+
+class DjangoRunRepository:
+    def create(self, run: WorkflowRun) -> WorkflowRun:
+        try:
+            with transaction.atomic():
+                RunRecord.objects.create(id=run.id, **RunRecord.fields_from_domain(run))
+        except IntegrityError as exc:
+            raise DuplicateError(f"run {run.id} or idempotency key {run.idempotency_key!r} already exists") from exc
+        return run
+
+    def get(self, run_id: UUID) -> WorkflowRun | None:
+        record = RunRecord.objects.filter(id=run_id).first()
+        return record.to_domain() if record else None
+
+    def get_by_idempotency_key(self, key: str) -> WorkflowRun | None:
+        record = RunRecord.objects.filter(idempotency_key=key).first()
+        return record.to_domain() if record else None
+
+    def save(self, run: WorkflowRun) -> WorkflowRun:
+        try:
+            with transaction.atomic():
+                RunRecord.objects.update_or_create(id=run.id, defaults=RunRecord.fields_from_domain(run))
+        except IntegrityError as exc:
+            raise DuplicateError(f"run {run.id}: {exc}") from exc
+        return run
+
+    def list(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> list[WorkflowRun]:
+        qs = RunRecord.objects.order_by("-created_at", "id")
+        if status is not None:
+            qs = qs.filter(status=status.value)
+        if brief_id is not None:
+            qs = qs.filter(brief_id=brief_id)
+        if strategy_id is not None:
+            qs = qs.filter(strategy_id=strategy_id)
+        return [r.to_domain() for r in qs]
+
+    def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
+        free = Q(claimed_by="") | Q(claimed_by=worker) | Q(lease_expires_at__lte=now)
+        taken = RunRecord.objects.filter(free, id=run_id, status__in=CLAIMABLE).update(
+            claimed_by=worker, lease_expires_at=now + lease, updated_at=now
+        )
+        return self.get(run_id) if taken else None
+
+    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
+        fields = RunRecord.fields_from_domain(run)
+        return bool(RunRecord.objects.filter(id=run.id, claimed_by=worker).update(**fields))
+
+    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
+        qs = (
+            RunRecord.objects.filter(status__in=CLAIMABLE, lease_expires_at__lte=now)
+            .exclude(claimed_by="")
+            .order_by("lease_expires_at", "id")
+        )
+        return [r.to_domain() for r in qs]
+
+    def add_step(self, step: StepRecord) -> StepRecord:
+        try:
+            with transaction.atomic():
+                StepRecordRow.from_domain(step).save(force_insert=True)
+        except IntegrityError as exc:
+            raise DuplicateError(f"step {step.name} #{step.attempt} of run {step.run_id} already recorded") from exc
+        return step
+
+    def steps(self, run_id: UUID) -> list[StepRecord]:
+        return [r.to_domain() for r in StepRecordRow.objects.filter(run_id=run_id).order_by("seq")]
+
+    def steps_for_runs(self, run_ids: list[UUID]) -> dict[UUID, list[StepRecord]]:
+        out: dict[UUID, list[StepRecord]] = {rid: [] for rid in run_ids}
+        for row in StepRecordRow.objects.filter(run_id__in=run_ids).order_by("run_id", "seq"):
+            out[row.run_id].append(row.to_domain())
+        return out
+
+
+class InMemoryRunRepository:
+    def __init__(self) -> None:
+        self._runs: InMemoryTable[WorkflowRun] = InMemoryTable(unique={"idempotency_key": lambda r: r.idempotency_key})
+        self._steps: InMemoryTable[StepRecord] = InMemoryTable(
+            unique={
+                "seq": lambda s: (s.run_id, s.seq),
+                "attempt": lambda s: (s.run_id, s.name, s.kind, s.attempt),
+            }
+        )
+        self._steps_by_run: dict[UUID, list[UUID]] = {}
+
+    def create(self, run: WorkflowRun) -> WorkflowRun:
+        return self._runs.insert(run)
+
+    def get(self, run_id: UUID) -> WorkflowRun | None:
+        return self._runs.get(run_id)
+
+    def get_by_idempotency_key(self, key: str) -> WorkflowRun | None:
+        return self._runs.find_one(lambda r: r.idempotency_key == key)
+
+    def save(self, run: WorkflowRun) -> WorkflowRun:
+        return self._runs.put(run)
+
+    def list(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> list[WorkflowRun]:
+        return self._runs.find(
+            lambda r: (
+                (status is None or r.status == status)
+                and (brief_id is None or r.brief_id == brief_id)
+                and (strategy_id is None or r.strategy_id == strategy_id)
+            ),
+            key=lambda r: (-r.created_at.timestamp(), str(r.id)),
+        )
+
+    def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
+        with self._runs.lock:
+            run = self._runs.get(run_id)
+            if run is None or not _claimable(run, worker, now):
+                return None
+            return self._runs.put(
+                dataclasses.replace(run, claimed_by=worker, lease_expires_at=now + lease, updated_at=now)
+            )
+
+    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
+        with self._runs.lock:
+            current = self._runs.get(run.id)
+            if current is None or current.claimed_by != worker:
+                return False
+            self._runs.put(run)
+            return True
+
+    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
+        return self._runs.find(
+            lambda r: (
+                r.status not in TERMINAL_STATUSES
+                and bool(r.claimed_by)
+                and r.lease_expires_at is not None
+                and r.lease_expires_at <= now
+            ),
+            key=lambda r: (r.lease_expires_at, str(r.id)),
+        )
+
+    def add_step(self, step: StepRecord) -> StepRecord:
+        with self._steps.lock:
+            stored = self._steps.insert(step)
+            self._steps_by_run.setdefault(step.run_id, []).append(step.id)
+            return stored
+
+    def steps(self, run_id: UUID) -> list[StepRecord]:
+        with self._steps.lock:
+            rows = [self._steps.get(sid) for sid in self._steps_by_run.get(run_id, [])]
+        return sorted((r for r in rows if r is not None), key=lambda s: s.seq)
+
+    def steps_for_runs(self, run_ids: list[UUID]) -> dict[UUID, list[StepRecord]]:
+        return {rid: self.steps(rid) for rid in run_ids}

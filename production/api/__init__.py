@@ -1,0 +1,1 @@
+"""Production's REST API: read a draft with its quality-control result."""

@@ -1,0 +1,32 @@
+"""Production endpoints: one view per operation, each a thin wrapper around the service calls it needs."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config import registry
+from kernel.api import error_responses
+from production import services
+from production.api.serializers import DraftSerializer, qc_by_draft
+
+TAG = "drafts"
+
+
+class DraftDetailApi(APIView):
+    OutputSerializer = DraftSerializer
+
+    @extend_schema(
+        operation_id="drafts_retrieve",
+        tags=[TAG],
+        summary="Read a draft with its QC result",
+        responses={200: OutputSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, draft_id: UUID) -> Response:
+        draft = services.draft_get(draft_id=draft_id, drafts=registry.repository("production.drafts"))
+        results = services.qc_results_for_run(run_id=draft.run_id, qc_results=registry.repository("production.qc"))
+        return Response(self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft(results)}).data)

@@ -1,0 +1,143 @@
+"""The pure QC engine: runs the rules over drafts, scores them, and decides pass or fail.
+
+Scoring follows Writer, per category: (W/75) / ((W/75) + weighted issues) x 100, averaged over
+the categories of the rules applied, with W the draft's word count. Any critical issue fails a
+draft whatever its score; otherwise the score must reach the threshold (Acrolinx gates at 80).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from production.domain import Draft, QCIssue, QCResult, Severity
+from production.qc.rules import CHECKS, RULES, RULES_BY_ID, Context, Rule, ruleset_version, text_fields, word_count
+
+if TYPE_CHECKING:
+    from onboarding.domain import Brief
+
+SEVERITY_WEIGHTS: Mapping[Severity, float] = MappingProxyType(
+    {Severity.CRITICAL: 2.0, Severity.MAJOR: 1.0, Severity.MINOR: 0.5}
+)
+WORDS_PER_UNIT = 75
+# Result ids derive from the draft and the evaluation time: the same inputs give the same id.
+QC_RESULT_NAMESPACE = uuid.UUID("6f1d1c52-3a8e-5c0e-9b8f-7f1f0f3c9a41")
+
+RUN_PASSED = "QC passed for all {total} drafts."
+RUN_FAILED = "QC failed for {failing} of {total} drafts: {details}"
+DRAFT_FAILED = "{key} (score {score:g}, threshold {threshold}): {issues}"
+NO_LISTED_ISSUES = "score below the threshold"
+
+
+@dataclass(frozen=True)
+class RunQC:
+    """The QC verdict on every draft of a run."""
+
+    results: tuple[QCResult, ...]
+    # draft id -> Draft.key, so messages name drafts the way operators see them.
+    keys: Mapping[UUID, str] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failing(self) -> tuple[QCResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    def key_for(self, draft_id: UUID) -> str:
+        return self.keys.get(draft_id, str(draft_id))
+
+    def summary(self, severities: Iterable[Severity] = (Severity.CRITICAL,)) -> str:
+        """One line naming each failing draft with its issues of `severities` (rule id, field and span)."""
+        if self.passed:
+            return RUN_PASSED.format(total=len(self.results))
+        wanted = set(severities)
+        details = []
+        for result in self.failing:
+            listed = [i for i in result.issues if i.severity in wanted]
+            details.append(
+                DRAFT_FAILED.format(
+                    key=self.key_for(result.draft_id),
+                    score=result.score,
+                    threshold=result.threshold,
+                    issues=", ".join(describe(i) for i in listed) or NO_LISTED_ISSUES,
+                )
+            )
+        return RUN_FAILED.format(failing=len(details), total=len(self.results), details="; ".join(details))
+
+
+def describe(issue: QCIssue) -> str:
+    """ "terms.banned body[12:17]": the rule and where it fired."""
+    return f"{issue.rule_id} {issue.field}[{issue.start}:{issue.end}]"
+
+
+def score(issues: Sequence[QCIssue], categories: Iterable[str], words: int) -> float:
+    """Writer's length-normalised score averaged over `categories`; 100 when nothing was found."""
+    categories = sorted(set(categories))
+    if not categories:
+        return 100.0
+    units = max(words, 1) / WORDS_PER_UNIT
+    per_category = []
+    for category in categories:
+        weighted = sum(SEVERITY_WEIGHTS[i.severity] for i in issues if RULES_BY_ID[i.rule_id].category == category)
+        per_category.append(100.0 * units / (units + weighted))
+    return round(sum(per_category) / len(per_category), 1)
+
+
+def _reading_order(fields: Sequence[str]) -> Mapping[str, int]:
+    return {name: position for position, name in enumerate(fields)}
+
+
+def evaluate_draft(
+    draft: Draft,
+    brief: Brief,
+    *,
+    threshold: int,
+    now: datetime,
+    siblings: Sequence[Draft] = (),
+) -> QCResult:
+    """Check one draft against every rule that fits it; `siblings` (the run's drafts) enable run-level rules."""
+    texts = text_fields(draft)
+    ctx = Context(draft=draft, brief=brief, texts=texts, siblings=tuple(siblings))
+    applied: list[Rule] = []
+    issues: list[QCIssue] = []
+    passed_rules = 0
+    for rule in RULES:
+        if not rule.fits(draft):
+            continue
+        found = CHECKS[rule.id](rule, ctx)
+        if found is None:
+            continue
+        applied.append(rule)
+        passed_rules += not found
+        issues.extend(found)
+    order = _reading_order([t.name for t in texts])
+    issues.sort(key=lambda i: (order.get(i.field, len(order)), i.field, i.start, i.end, i.rule_id, i.message))
+    version = ruleset_version()
+    value = score(issues, (r.category for r in applied), word_count(texts))
+    return QCResult(
+        id=uuid.uuid5(QC_RESULT_NAMESPACE, f"{draft.id}|{version}|{now.isoformat()}"),
+        draft_id=draft.id,
+        run_id=draft.run_id,
+        score=value,
+        passed=value >= threshold and not any(i.severity is Severity.CRITICAL for i in issues),
+        rules_applied=len(applied),
+        rules_passed=passed_rules,
+        ruleset_version=version,
+        threshold=threshold,
+        evaluated_at=now,
+        issues=tuple(issues),
+    )
+
+
+def evaluate_run(drafts: Sequence[Draft], brief: Brief, *, threshold: int, now: datetime) -> RunQC:
+    """Evaluate every draft of one run (in the given order), each against the others for duplicates."""
+    drafts = tuple(drafts)
+    results = tuple(evaluate_draft(d, brief, threshold=threshold, now=now, siblings=drafts) for d in drafts)
+    return RunQC(results=results, keys=MappingProxyType({d.id: d.key for d in drafts}))

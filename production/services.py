@@ -1,0 +1,95 @@
+"""Production use cases: write a run's drafts for every planned channel, read them, discard them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from kernel.errors import NotFound
+from production.content_schedule import plan_assets
+from production.domain import Draft
+
+if TYPE_CHECKING:
+    from onboarding.domain import Brief
+    from production.generators import ContentGenerator
+    from production.repositories import DraftRepository, QCResultRepository
+    from strategy.domain import Strategy
+
+DRAFT_NOT_FOUND = "Draft {draft_id} does not exist."
+
+
+class DraftNotFound(NotFound):
+    pass
+
+
+def drafts_produce(
+    *, run_id: UUID, brief: Brief, strategy: Strategy, drafts: DraftRepository, generator: ContentGenerator
+) -> list[Draft]:
+    """Write every asset of every channel plan, fixes applied, and store them.
+
+    Idempotent for a retried step: drafts are keyed by (run, channel, asset type, slot), so a
+    second run replaces the first's content under the same ids.
+    """
+    seed = brief.fingerprint or str(brief.id)
+    produced = []
+    for plan in strategy.channel_plans:
+        for asset in plan_assets(plan=plan, start=strategy.timeline_start, end=strategy.timeline_end, seed=seed):
+            produced.append(
+                generator.generate(
+                    brief=brief,
+                    plan=plan,
+                    slot=asset.slot,
+                    asset_type=asset.asset_type,
+                    scheduled_at=asset.scheduled_at,
+                    run_id=run_id,
+                    strategy_id=strategy.id,
+                )
+            )
+    drafts.save_many(produced)
+    return drafts.list_for_run(run_id)
+
+
+def drafts_for_run(*, run_id: UUID, drafts: DraftRepository) -> list[Draft]:
+    """The run's drafts in calendar order (scheduled time, channel, slot)."""
+    return drafts.list_for_run(run_id)
+
+
+def draft_get(*, draft_id: UUID, drafts: DraftRepository) -> Draft:
+    draft = drafts.get(draft_id)
+    if draft is None:
+        raise DraftNotFound(DRAFT_NOT_FOUND.format(draft_id=draft_id))
+    return draft
+
+
+def drafts_discard(*, run_id: UUID, drafts: DraftRepository, qc_results: QCResultRepository) -> int:
+    """Delete the run's QC results, then its drafts (the produce step's compensation); idempotent.
+
+    Returns how many drafts were deleted (0 when there were none).
+    """
+    qc_results.delete_for_run(run_id)
+    return drafts.delete_for_run(run_id)
+
+
+# QC use cases live beside the rule engine; they are part of this context's public surface.
+from production.qc.service import (  # noqa: E402
+    QCFailed,
+    qc_check_run,
+    qc_discard_run,
+    qc_evaluate_draft,
+    qc_require_pass,
+    qc_results_for_run,
+)
+
+__all__ = [
+    "DraftNotFound",
+    "QCFailed",
+    "draft_get",
+    "drafts_discard",
+    "drafts_for_run",
+    "drafts_produce",
+    "qc_check_run",
+    "qc_discard_run",
+    "qc_evaluate_draft",
+    "qc_require_pass",
+    "qc_results_for_run",
+]

@@ -1,0 +1,208 @@
+"""The QC engine: scoring, the pass/fail gate, rule counts, run-level duplicates and the run summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from production.channels import LIMITS_VERSION
+from production.domain import Severity
+from production.qc.engine import RUN_PASSED, evaluate_draft, evaluate_run
+from production.qc.rules import RULESET_VERSION
+from tests.factories import make_brief, make_draft
+
+NOW = dt.datetime(2027, 1, 3, 12, 0, tzinfo=dt.UTC)
+LONG_BODY = " ".join(
+    f"Crème Box morning {n}: warm bread, fresh fruit and coffee for the {n}th train." for n in range(1, 26)
+)
+SHARED = (
+    "Crème Box brings commuters a warm croissant, seasonal fruit and a proper coffee every weekday "
+    "morning, packed at dawn by the Zoë Café bakers and ready at the counter near your station "
+    "before the first train leaves, so breakfast never waits for you"
+)
+
+
+def test_clean_draft_scores_100_and_passes_every_applied_rule():
+    """No issues: score 100, passed, rules passed equal rules applied."""
+    # given
+    draft = make_draft()
+
+    # when
+    result = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert (result.score, result.passed) == (100.0, True)
+    assert result.rules_passed == result.rules_applied == 13
+    assert result.ruleset_version == f"{RULESET_VERSION}+{LIMITS_VERSION}"
+    assert (result.threshold, result.evaluated_at, result.draft_id, result.run_id) == (80, NOW, draft.id, draft.run_id)
+
+
+def test_score_follows_writers_formula_per_category():
+    """One minor issue in 18 words: terms scores 0.24/(0.24+0.5), averaged with three clean categories."""
+    # given
+    draft = make_draft(body="Utilize your commute: the Crème Box. Order yours today.")
+    units = 18 / 75
+    expected = round((3 * 100 + 100 * units / (units + 0.5)) / 4, 1)
+
+    # when
+    result = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert [i.rule_id for i in result.issues] == ["terms.preferred"]
+    assert result.score == expected == 83.1
+    assert (result.rules_applied, result.rules_passed) == (13, 12)
+    assert result.passed
+
+
+def test_threshold_decides_when_there_is_no_critical_issue():
+    """The same 83.1 passes a threshold of 80 and fails one of 85."""
+    # given
+    draft = make_draft(body="Utilize your commute: the Crème Box. Order yours today.")
+
+    # when
+    lenient = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+    strict = evaluate_draft(draft, make_brief(), threshold=85, now=NOW)
+
+    # then
+    assert lenient.score == strict.score == 83.1
+    assert (lenient.passed, strict.passed) == (True, False)
+    assert strict.threshold == 85
+
+
+def test_a_critical_issue_fails_whatever_the_score():
+    """One banned word in a long post leaves a high score but fails the draft."""
+    # given
+    draft = make_draft(body=LONG_BODY + " Not cheap, just good. Order yours today.")
+
+    # when
+    result = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert [i.rule_id for i in result.issues if i.severity is Severity.CRITICAL] == ["terms.banned"]
+    assert result.score >= 80
+    assert not result.passed
+
+
+def test_more_issues_lower_the_score():
+    """Adding a major issue to a draft with a minor one lowers its score."""
+    # given
+    minor_only = make_draft(body="Utilize your commute: the Crème Box. Order yours today.")
+    minor_and_major = make_draft(body="Utilize your commute: the best Crème Box. Order yours today.")
+
+    # when
+    one = evaluate_draft(minor_only, make_brief(), threshold=80, now=NOW)
+    two = evaluate_draft(minor_and_major, make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert len(two.issues) == 2
+    assert two.score < one.score
+
+
+def test_issues_come_in_reading_order():
+    """Issues are ordered by field (title, body, then fields) and position."""
+    # given
+    draft = make_draft(title="The best box", body="Utilize it: Crème Box, guaranteed. Order yours today.")
+
+    # when
+    result = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert [(i.field, i.rule_id) for i in result.issues] == [
+        ("title", "claims.superlative"),
+        ("body", "terms.preferred"),
+        ("body", "claims.absolute"),
+    ]
+
+
+def test_near_duplicates_in_one_run_are_flagged_on_both_drafts():
+    """Two Instagram posts sharing most phrases each name the other; a distinct post and a cross-post do not."""
+    # given
+    run_id = make_draft().run_id
+    first = make_draft(run_id=run_id, slot=1, body=SHARED + ".")
+    second = make_draft(run_id=run_id, slot=2, body=SHARED + ". Order yours today.")
+    distinct = make_draft(run_id=run_id, slot=3)
+    cross_post = make_draft(run_id=run_id, slot=1, channel="facebook", asset_type="facebook_post", body=SHARED + ".")
+
+    # when
+    run = evaluate_run([first, second, distinct, cross_post], make_brief(), threshold=80, now=NOW)
+
+    # then
+    by_draft = {r.draft_id: [i for i in r.issues if i.rule_id == "duplicate"] for r in run.results}
+    [first_dup] = by_draft[first.id]
+    [second_dup] = by_draft[second.id]
+    assert second.key in first_dup.message
+    assert first.key in second_dup.message
+    assert first_dup.severity is Severity.MAJOR
+    assert (first_dup.field, first_dup.start, first_dup.end) == ("body", 0, len(first.body))
+    assert by_draft[distinct.id] == []
+    assert by_draft[cross_post.id] == []
+
+
+def test_duplicate_rule_applies_only_within_a_run():
+    """Evaluated alone, a draft is not checked for duplicates; in a run it is (one more rule applied)."""
+    # given
+    draft = make_draft()
+
+    # when
+    alone = evaluate_draft(draft, make_brief(), threshold=80, now=NOW)
+    in_run = evaluate_draft(draft, make_brief(), threshold=80, now=NOW, siblings=[draft])
+
+    # then
+    assert in_run.rules_applied == alone.rules_applied + 1
+    assert in_run.rules_passed == in_run.rules_applied
+
+
+def test_run_passes_only_when_every_draft_passes_and_summary_names_the_failures():
+    """A run with one failing draft fails; the summary names that draft and its critical issues with spans."""
+    # given
+    run_id = make_draft().run_id
+    clean = make_draft(run_id=run_id, slot=1)
+    body = "Crème Box: cheap and cheerful. Order yours today."
+    failing = make_draft(run_id=run_id, slot=2, body=body)
+
+    # when
+    run = evaluate_run([clean, failing], make_brief(), threshold=80, now=NOW)
+    passing_run = evaluate_run([clean], make_brief(), threshold=80, now=NOW)
+
+    # then
+    assert not run.passed
+    assert [r.draft_id for r in run.results] == [clean.id, failing.id]
+    assert [r.draft_id for r in run.failing] == [failing.id]
+    start = body.index("cheap")
+    summary = run.summary()
+    assert f"{failing.key} (score" in summary
+    assert f"terms.banned body[{start}:{start + 5}]" in summary
+    assert clean.key not in summary
+    assert passing_run.passed
+    assert passing_run.failing == ()
+    assert passing_run.summary() == RUN_PASSED.format(total=1)
+
+
+def test_evaluation_is_deterministic():
+    """The same drafts, brief and time give equal results, ids included; another time gives new ids."""
+    # given
+    drafts = [make_draft(body="Utilize the Crème Box. Order yours today.")]
+    brief = make_brief()
+
+    # when
+    once = evaluate_run(drafts, brief, threshold=80, now=NOW)
+    again = evaluate_run(drafts, brief, threshold=80, now=NOW)
+    later = evaluate_run(drafts, brief, threshold=80, now=NOW + dt.timedelta(minutes=1))
+
+    # then
+    assert once.results == again.results
+    assert once.results[0].id != later.results[0].id
+
+
+@pytest.mark.parametrize("threshold", [0, 100])
+def test_critical_issue_fails_even_at_threshold_zero(threshold):
+    """A placeholder fails the draft at any threshold."""
+    # given
+    draft = make_draft(body="Crème Box for {{first_name}}. Order yours today.")
+
+    # when
+    result = evaluate_draft(draft, make_brief(), threshold=threshold, now=NOW)
+
+    # then
+    assert not result.passed

@@ -1,0 +1,144 @@
+"""Strategy endpoints: one view per operation, each a thin wrapper around one service call."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config import registry
+from kernel.api import HasPermission, Pagination, error_responses, filters, paginated_response
+from strategy import services
+from strategy.api.serializers import STRATEGY_STATUSES, StrategySerializer
+from strategy.domain import StrategyStatus
+
+STRATEGIES = "strategy.documents"
+APPROVE_PERMISSION = "strategy.approve_strategy"
+CANNOT_DECIDE = "Approving or rejecting strategies needs the 'Can approve or reject strategies' permission."
+TAG = "strategies"
+
+
+def _strategies():
+    return registry.repository(STRATEGIES)
+
+
+class CanApproveStrategies(HasPermission):
+    permission = APPROVE_PERMISSION
+    message = CANNOT_DECIDE
+
+
+class StrategyListApi(APIView):
+    pagination_class = Pagination
+    OutputSerializer = StrategySerializer
+
+    class FilterSerializer(serializers.Serializer):
+        brief_id = serializers.UUIDField(required=False, help_text="Only this brief's versions, oldest first.")
+        status = serializers.ChoiceField(choices=STRATEGY_STATUSES, required=False)
+
+        def validate_status(self, value: str) -> StrategyStatus:
+            return StrategyStatus(value)
+
+    @extend_schema(
+        operation_id="strategies_list",
+        tags=[TAG],
+        summary="List strategy versions",
+        description="With `brief_id`: that brief's versions, oldest first. Without: every version, newest first.",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        wanted = filters(request, self.FilterSerializer)
+        status = wanted.get("status")
+        if "brief_id" in wanted:
+            versions = services.strategy_list_versions(brief_id=wanted["brief_id"], strategies=_strategies())
+            found = [v for v in versions if status is None or v.status == status]
+        else:
+            found = _strategies().list(status=status)
+        return paginated_response(self, found, self.OutputSerializer)
+
+
+class StrategyDetailApi(APIView):
+    OutputSerializer = StrategySerializer
+
+    @extend_schema(
+        operation_id="strategies_retrieve",
+        tags=[TAG],
+        summary="Read a strategy version",
+        responses={200: OutputSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, strategy_id: UUID) -> Response:
+        strategy = services.strategy_get(strategy_id=strategy_id, strategies=_strategies())
+        return Response(self.OutputSerializer(strategy).data)
+
+
+class StrategyApproveApi(APIView):
+    permission_classes = [IsAuthenticated, CanApproveStrategies]
+    OutputSerializer = StrategySerializer
+
+    class InputSerializer(serializers.Serializer):
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+        class Meta:
+            ref_name = "StrategyApproval"
+
+    @extend_schema(
+        operation_id="strategies_approve",
+        tags=[TAG],
+        summary="Approve a draft strategy (the waiting run goes on)",
+        description=(
+            "Approves a draft version in the name of the requesting user and supersedes older versions; "
+            "approving an approved version again changes nothing. A run waiting for this approval resumes "
+            "in the background."
+        ),
+        request=InputSerializer,
+        responses={200: OutputSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request: Request, strategy_id: UUID) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        strategy = services.strategy_approve(
+            strategy_id=strategy_id,
+            by=request.user.get_username(),
+            notes=given.validated_data["notes"],
+            strategies=_strategies(),
+        )
+        return Response(self.OutputSerializer(strategy).data)
+
+
+class StrategyRejectApi(APIView):
+    permission_classes = [IsAuthenticated, CanApproveStrategies]
+    OutputSerializer = StrategySerializer
+
+    class InputSerializer(serializers.Serializer):
+        notes = serializers.CharField(max_length=5000, help_text="What the next version must change.")
+
+        class Meta:
+            ref_name = "StrategyRejection"
+
+    @extend_schema(
+        operation_id="strategies_reject",
+        tags=[TAG],
+        summary="Reject a draft strategy with notes (the waiting run is undone)",
+        description=(
+            "Rejects a draft version in the name of the requesting user; the notes feed the next version. "
+            "The same rejection again changes nothing; a run waiting for this decision compensates in the "
+            "background."
+        ),
+        request=InputSerializer,
+        responses={200: OutputSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request: Request, strategy_id: UUID) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        strategy = services.strategy_reject(
+            strategy_id=strategy_id,
+            by=request.user.get_username(),
+            notes=given.validated_data["notes"],
+            strategies=_strategies(),
+        )
+        return Response(self.OutputSerializer(strategy).data)

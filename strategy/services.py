@@ -1,0 +1,210 @@
+"""Strategy use cases: generate versions of a brief's strategy by rule, review them, list and discard them."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+from uuid import UUID
+
+from kernel import clock
+from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
+from strategy.domain import Strategy, StrategyStatus
+from strategy.rules import StrategyInvariantError, build_strategy
+from strategy.signals import strategy_decided
+
+if TYPE_CHECKING:
+    from onboarding.domain import Brief
+    from strategy.repositories import StrategyRepository
+
+__all__ = [
+    "StrategyInvariantError",
+    "StrategyNotFound",
+    "strategy_approve",
+    "strategy_discard",
+    "strategy_generate",
+    "strategy_get",
+    "strategy_list_versions",
+    "strategy_reject",
+    "strategy_revoke_approval",
+]
+
+STRATEGY_NOT_FOUND = "No strategy has this id."
+REVIEWER_REQUIRED = "Say who made the decision."
+NOTES_REQUIRED = "Rejecting a strategy needs notes saying what to change."
+CANNOT_APPROVE = "Only a draft strategy can be approved; this one is {status}."
+CANNOT_REJECT = "Only a draft strategy can be rejected; this one is {status}."
+REJECTED_WITH_OTHER_NOTES = "This strategy was already rejected, with other notes."
+NO_FREE_VERSION = "No free version number was found for brief {brief_id} after {attempts} attempts."
+
+# Concurrent generations for one brief race for the next version number; the loser tries the next.
+MAX_VERSION_ATTEMPTS = 5
+
+Discarded = Literal["deleted", "kept", "missing"]
+Revoked = Literal["revoked", "not_approved", "missing"]
+
+
+class StrategyNotFound(NotFound):
+    def __init__(self, message: str = STRATEGY_NOT_FOUND) -> None:
+        super().__init__(message)
+
+
+def strategy_generate(*, brief: Brief, strategies: StrategyRepository, run_id: UUID | None = None) -> Strategy:
+    """Make the brief's next strategy version, taking the notes of rejected versions into account.
+
+    Re-running the step of a run whose version is still a draft or approved returns that version
+    instead of making another one, so a resumed run does not duplicate work.
+    """
+    for _ in range(MAX_VERSION_ATTEMPTS):
+        versions = strategies.list_for_brief(brief.id)
+        latest = versions[-1] if versions else None
+        if (
+            run_id is not None
+            and latest is not None
+            and latest.run_id == run_id
+            and latest.status in (StrategyStatus.DRAFT, StrategyStatus.APPROVED)
+        ):
+            return latest
+        strategy = build_strategy(
+            brief,
+            strategy_id=uuid.uuid4(),
+            version=(latest.version if latest else 0) + 1,
+            now=clock.now(),
+            rejection_notes=_rejection_notes(versions),
+        )
+        try:
+            return strategies.add(dataclasses.replace(strategy, run_id=run_id))
+        except DuplicateError:
+            continue  # another generation took this version number first
+    raise DuplicateError(NO_FREE_VERSION.format(brief_id=brief.id, attempts=MAX_VERSION_ATTEMPTS))
+
+
+def _rejection_notes(versions: Sequence[Strategy]) -> list[str]:
+    """The review notes every rejected version left, oldest first.
+
+    Each version is rebuilt from the brief, so all of them apply again: dropping a note that an
+    earlier version already addressed would silently undo that change.
+    """
+    return [v.decision_notes for v in versions if _was_rejected(v) and v.decision_notes.strip()]
+
+
+def _was_rejected(strategy: Strategy) -> bool:
+    return StrategyStatus.REJECTED in (strategy.status, strategy.status_before_supersede)
+
+
+def strategy_approve(*, strategy_id: UUID, by: str, notes: str = "", strategies: StrategyRepository) -> Strategy:
+    """Approve a draft and supersede every older version; approving it again changes nothing."""
+    _require({"by": (by, REVIEWER_REQUIRED)})
+    with strategies.atomic():
+        strategy = strategy_get(strategy_id=strategy_id, strategies=strategies)
+        if strategy.status == StrategyStatus.APPROVED:
+            return strategy
+        if strategy.status != StrategyStatus.DRAFT:
+            raise InvalidTransition(CANNOT_APPROVE.format(status=strategy.status.value))
+        approved = strategies.save(_decided(strategy, StrategyStatus.APPROVED, by=by, notes=notes))
+        for older in strategies.list_for_brief(strategy.brief_id):
+            if older.version < approved.version and older.status != StrategyStatus.SUPERSEDED:
+                strategies.save(
+                    dataclasses.replace(
+                        older,
+                        status=StrategyStatus.SUPERSEDED,
+                        superseded_by=approved.id,
+                        status_before_supersede=older.status.value,
+                    )
+                )
+    _announce(strategies, approved, "approved")
+    return approved
+
+
+def strategy_reject(*, strategy_id: UUID, by: str, notes: str, strategies: StrategyRepository) -> Strategy:
+    """Reject a draft with notes the next version will address; the same rejection again changes nothing."""
+    _require({"by": (by, REVIEWER_REQUIRED), "notes": (notes, NOTES_REQUIRED)})
+    with strategies.atomic():
+        strategy = strategy_get(strategy_id=strategy_id, strategies=strategies)
+        if _was_rejected(strategy):  # a rejection stays the review record, even once superseded
+            if strategy.decision_notes == notes.strip():
+                return strategy
+            raise InvalidTransition(REJECTED_WITH_OTHER_NOTES)
+        if strategy.status != StrategyStatus.DRAFT:
+            raise InvalidTransition(CANNOT_REJECT.format(status=strategy.status.value))
+        rejected = strategies.save(_decided(strategy, StrategyStatus.REJECTED, by=by, notes=notes))
+    _announce(strategies, rejected, "rejected")
+    return rejected
+
+
+def strategy_list_versions(*, brief_id: UUID, strategies: StrategyRepository) -> list[Strategy]:
+    """Every version of the brief's strategy, oldest first."""
+    return strategies.list_for_brief(brief_id)
+
+
+def strategy_get(*, strategy_id: UUID, strategies: StrategyRepository) -> Strategy:
+    strategy = strategies.get(strategy_id)
+    if strategy is None:
+        raise StrategyNotFound()
+    return strategy
+
+
+def strategy_discard(*, strategy_id: UUID, strategies: StrategyRepository) -> Discarded:
+    """Undo a generation (the saga's compensation): delete the version and give back what it superseded.
+
+    A rejected version is kept: it is the review record whose notes feed the next version.
+    """
+    with strategies.atomic():
+        strategy = strategies.get(strategy_id)
+        if strategy is None:
+            return "missing"
+        if _was_rejected(strategy):
+            return "kept"
+        _restore_superseded(strategies, strategy)
+        strategies.delete(strategy.id)
+    return "deleted"
+
+
+def strategy_revoke_approval(*, strategy_id: UUID, strategies: StrategyRepository) -> Revoked:
+    """Undo an approval (the saga's compensation): back to draft, and give back what it superseded."""
+    with strategies.atomic():
+        strategy = strategies.get(strategy_id)
+        if strategy is None:
+            return "missing"
+        if strategy.status != StrategyStatus.APPROVED:
+            return "not_approved"
+        _restore_superseded(strategies, strategy)
+        undecided = dataclasses.replace(strategy, decided_by="", decided_at=None, decision_notes="")
+        strategies.save(dataclasses.replace(undecided, status=StrategyStatus.DRAFT))
+    return "revoked"
+
+
+def _restore_superseded(strategies: StrategyRepository, strategy: Strategy) -> None:
+    """Give the versions `strategy` superseded back the status they had, before it goes away."""
+    for older in strategies.list_for_brief(strategy.brief_id):
+        if older.superseded_by != strategy.id:
+            continue
+        if strategy.superseded_by is not None:
+            # `strategy` was itself superseded since: its predecessors stay superseded, by that newer version.
+            strategies.save(dataclasses.replace(older, superseded_by=strategy.superseded_by))
+        else:
+            strategies.save(
+                dataclasses.replace(
+                    older,
+                    status=StrategyStatus(older.status_before_supersede or StrategyStatus.DRAFT),
+                    superseded_by=None,
+                    status_before_supersede="",
+                )
+            )
+
+
+def _require(fields: dict[str, tuple[str, str]]) -> None:
+    errors = {name: [message] for name, (value, message) in fields.items() if not value.strip()}
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _decided(strategy: Strategy, status: StrategyStatus, *, by: str, notes: str) -> Strategy:
+    return dataclasses.replace(
+        strategy, status=status, decided_by=by.strip(), decided_at=clock.now(), decision_notes=notes.strip()
+    )
+
+
+def _announce(strategies: StrategyRepository, strategy: Strategy, decision: str) -> None:
+    strategies.on_commit(lambda: strategy_decided.send(sender=Strategy, strategy=strategy, decision=decision))

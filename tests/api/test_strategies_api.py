@@ -1,0 +1,102 @@
+"""Strategies over the API: list by brief and status, read, approve and reject (with the permission)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from strategy.services import REJECTED_WITH_OTHER_NOTES, STRATEGY_NOT_FOUND
+from tests.api.conftest import STRATEGIES, example_intake, submit
+
+
+@pytest.fixture
+def waiting_strategy(api, start_run) -> dict:
+    """The draft strategy a run waits on for approval (a brief of its own)."""
+    brief = submit(api, example_intake("b2b-saas-launch"))
+    run = api.get(start_run(brief["id"], require_approval=True)["Location"]).json()
+    return api.get(f"{STRATEGIES}{run['strategy_id']}/").json()
+
+
+def test_a_strategy_reads_with_its_plan(api, waiting_strategy):
+    """GET /strategies/{id}/ returns the version with KPIs, channel plans and milestones."""
+    # then
+    assert api.get(f"/api/v1/briefs/{waiting_strategy['brief_id']}/").status_code == 200
+    assert waiting_strategy["version"] == 1
+    assert waiting_strategy["status"] == "draft"
+    assert waiting_strategy["kpis"] and waiting_strategy["channel_plans"] and waiting_strategy["milestones"]
+    plan = waiting_strategy["channel_plans"][0]
+    assert set(plan["cadence"]) == {"posts", "period", "per_week"}
+    assert waiting_strategy["decided_by"] == "" and waiting_strategy["decided_at"] is None
+
+
+def test_the_list_filters_by_brief_and_status(api, approver_api, waiting_strategy, completed_run):
+    """brief_id gives that brief's versions; status narrows to a review state."""
+    # when
+    by_brief = api.get(STRATEGIES, {"brief_id": waiting_strategy["brief_id"]}).json()
+    drafts = api.get(STRATEGIES, {"status": "draft"}).json()
+    approved_for_brief = api.get(STRATEGIES, {"brief_id": completed_run["brief_id"], "status": "approved"}).json()
+    everything = api.get(STRATEGIES).json()
+    # then
+    assert [s["id"] for s in drafts["results"]] == [waiting_strategy["id"]]
+    assert [s["id"] for s in approved_for_brief["results"]] == [completed_run["strategy_id"]]
+    assert everything["count"] == 2
+    assert [s["id"] for s in by_brief["results"]] == [waiting_strategy["id"]]
+
+
+def test_a_bad_filter_is_a_400_naming_each_parameter(api):
+    """A brief_id that is not a UUID and an unknown status are both reported."""
+    # when
+    response = api.get(STRATEGIES, {"brief_id": "x", "status": "maybe"})
+    # then
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"brief_id", "status"}
+
+
+def test_approving_twice_changes_nothing(approver_api, waiting_strategy, django_capture_on_commit_callbacks):
+    """A repeated approval answers the approved version as it was."""
+    # given
+    url = f"{STRATEGIES}{waiting_strategy['id']}/approve/"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = approver_api.post(url, {}, format="json").json()
+    # when
+    second = approver_api.post(url, {"notes": "again"}, format="json")
+    # then
+    assert second.status_code == 200
+    assert second.json() == first
+
+
+def test_rejecting_needs_notes(approver_api, waiting_strategy):
+    """Notes say what the next version must change: missing or blank notes are a 400 on `notes`."""
+    # when
+    missing = approver_api.post(f"{STRATEGIES}{waiting_strategy['id']}/reject/", {}, format="json")
+    blank = approver_api.post(f"{STRATEGIES}{waiting_strategy['id']}/reject/", {"notes": "  "}, format="json")
+    # then
+    for response in (missing, blank):
+        assert response.status_code == 400
+        assert list(response.json()["error"]["fields"]) == ["notes"]
+
+
+def test_rejecting_again_with_other_notes_is_a_409(approver_api, waiting_strategy, django_capture_on_commit_callbacks):
+    """A rejection is the review record: a second one with different notes conflicts with it."""
+    # given
+    url = f"{STRATEGIES}{waiting_strategy['id']}/reject/"
+    with django_capture_on_commit_callbacks(execute=True):
+        approver_api.post(url, {"notes": "Shorter posts"}, format="json")
+    # when
+    same = approver_api.post(url, {"notes": "Shorter posts"}, format="json")
+    other = approver_api.post(url, {"notes": "Longer posts"}, format="json")
+    # then
+    assert same.status_code == 200
+    assert other.status_code == 409
+    assert other.json()["error"] == {"code": "invalid_state", "message": REJECTED_WITH_OTHER_NOTES}
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("get", ""), ("post", "approve/"), ("post", "reject/")])
+def test_an_unknown_strategy_is_a_404(approver_api, method, suffix):
+    """Reading or deciding on a strategy that does not exist is a 404."""
+    # when
+    response = getattr(approver_api, method)(f"{STRATEGIES}{uuid.uuid4()}/{suffix}", {"notes": "n"}, format="json")
+    # then
+    assert response.status_code == 404
+    assert response.json()["error"] == {"code": "not_found", "message": STRATEGY_NOT_FOUND}
