@@ -67,7 +67,6 @@ BAD_LANGUAGE = "must be a language tag such as en or en-GB"
 BLANK_TERM = "the term to avoid must not be blank"
 CONFLICTING_REPLACEMENT = "{avoid!r} is given two different replacements"
 REPLACEMENT_IS_BANNED = "the replacement {use!r} is a banned term"
-BANNED_TERM_NAMES_BRAND = "{term!r} appears in the {what} name, so no content could name it"
 EXCLUDES_PLANNED_CHANNEL = "excludes {channel!r}, which is one of the brief's channels"
 
 # --- Vocabulary ----------------------------------------------------------------------------------
@@ -196,7 +195,7 @@ def normalize_intake(payload: object, *, brief_id: UUID, intake_id: UUID, now: d
     channels = r.strings(root, "channels", "$", required=True, each=r.channel)
     timeline = r.timeline(root)
     budget = r.budget(root)
-    brand = r.brand(root, names={"client": client.name if client else "", "product": product.name if product else ""})
+    brand = r.brand(root)
     scope = r.scope(root, channels=channels)
     delivery = r.delivery(root)
     sponsored = r.boolean(root, "sponsored", "$")
@@ -556,17 +555,12 @@ class _Reader:
             return ""
         return code
 
-    def brand(self, root: Mapping, *, names: Mapping[str, str]) -> Brand:
+    def brand(self, root: Mapping) -> Brand:
         data = self.child(root, "brand", "$") or {}
 
-        def not_in_names(term: str, path: str) -> str | None:
-            for what, name in names.items():
-                if name and _mentions(name, term):
-                    self.fail(path, BANNED_TERM_NAMES_BRAND.format(term=term, what=what))
-                    return None
-            return term
-
-        banned = self.strings(data, "banned_terms", "brand", each=not_in_names)
+        # A banned term that the brand's own names need is accepted here: QC reports it on every
+        # asset that names the product (terms.banned, critical), where the operator sees why.
+        banned = self.strings(data, "banned_terms", "brand")
         grade = self.number(data, "max_grade_level", "brand")
         if grade is not None and not GRADE_RANGE[0] <= grade <= GRADE_RANGE[1]:
             self.fail("brand.max_grade_level", OUT_OF_RANGE.format(low=GRADE_RANGE[0], high=GRADE_RANGE[1]))

@@ -127,8 +127,9 @@ def run_execute(*, run_id: UUID, progress: Progress | None = None, worker: str |
 def run_enqueue(*, run_id: UUID) -> None:
     """Hand the run to a background worker through Django's Tasks API, once the caller's transaction commits."""
     if settings.AICMO_PERSISTENCE == "memory":
-        # Memory mode keeps data in this process only; no worker could see the run.
-        transaction.on_commit(lambda: run_execute(run_id=run_id))
+        # Memory mode keeps data in this process only (no worker could see the run) and has
+        # no transactions to wait for: run it here, now.
+        run_execute(run_id=run_id)
         return
     from orchestration.tasks import execute_run
 

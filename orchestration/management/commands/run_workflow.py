@@ -157,6 +157,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
             if run.status == RunStatus.WAITING_APPROVAL:
                 self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
+            handover = next((st["output"] for st in report["steps"] if st["name"] == "hand_over" and st["output"]), None)
+            if handover and handover.get("email"):
+                self.stdout.write(f"e-mailed: {handover['email']}")
             if report["package"]:
                 self.stdout.write(f"package: {report['package']}")
         if run.status == RunStatus.COMPLETED:
@@ -169,8 +172,8 @@ class Command(BaseCommand):
 
     def _print_step(self, step: StepRecord) -> None:
         duration = f"{step.duration_ms:8.1f} ms" if step.duration_ms is not None else ""
-        kind = "" if step.kind.value == "forward" else " (compensation)"
-        line = f"  {step.name}{kind:<15} {MARKS[step.status]:<8} attempt {step.attempt} {duration}"
+        label = step.name if step.kind.value == "forward" else f"undo {step.name}"
+        line = f"  {label:<24} {MARKS[step.status]:<8} attempt {step.attempt} {duration}"
         if step.error:
             line += f"  {step.error.type}: {step.error.message}"
         self.stdout.write(line)
