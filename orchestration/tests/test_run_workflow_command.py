@@ -1,0 +1,145 @@
+"""`manage.py run_workflow`: the options scripts rely on, their output and their exit statuses."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from onboarding.models import BriefRecord, IntakeRecord
+from orchestration.models import RunRecord
+from orchestration.tests.support import EXAMPLES, closed_port, intake
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings, media_root):
+    settings.AICMO_RETRY_BACKOFF_SECONDS = 0
+    settings.AICMO_WEBHOOK_ATTEMPTS = 1
+    settings.AICMO_STEP_MAX_ATTEMPTS = 1
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("run_workflow", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path, data, name="brief.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return str(path)
+
+
+def test_an_example_brief_runs_to_completion_with_progress_and_the_zip_path(media_root):
+    code, out, _ = run(str(EXAMPLES / "local-bakery.json"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("run ")
+    for step in ("normalize_brief", "generate_strategy", "produce_drafts", "check_quality", "build_package", "hand_over"):
+        assert any(line.split()[0] == step and " ok " in line and line.rstrip().endswith("ms") for line in lines[1:])
+    assert "outcome: completed" in out
+    package_line = next(line for line in lines if line.startswith("package: "))
+    zip_path = package_line.removeprefix("package: ")
+    assert zip_path.endswith("package.zip") and zip_path.startswith(str(media_root))
+
+
+def test_json_output_has_the_documented_shape(media_root):
+    code, out, _ = run(str(EXAMPLES / "regulated-finance.json"), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert {"id", "status", "brief_id", "strategy_version", "steps", "package", "error"} <= set(report)
+    assert report["status"] == "completed" and report["strategy_version"] == 1 and report["error"] is None
+    assert {"name", "kind", "status", "attempt", "error"} <= set(report["steps"][0])
+    assert report["package"].endswith("package.zip")
+
+
+def test_require_approval_exits_3_and_approve_completes(media_root):
+    code, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--require-approval", "--json")
+    waiting = json.loads(out)
+    assert code == 3 and waiting["status"] == "waiting_approval" and waiting["package"] is None
+    code, out, _ = run("--approve", waiting["id"], "--by", "Ada", "--json")
+    assert code == 0
+    assert json.loads(out)["status"] == "completed"
+    code, out, _ = run("--approve", waiting["id"], "--by", "Ada", "--json")
+    assert code == 0, "approving again changes nothing"
+
+
+def test_reject_needs_notes_and_compensates(media_root):
+    _, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--require-approval", "--json")
+    run_id = json.loads(out)["id"]
+    code, _, err = run("--reject", run_id)
+    assert code == 2 and "--notes" in err
+    code, out, _ = run("--reject", run_id, "--notes", "more instagram please", "--by", "Ada", "--json")
+    assert code == 1
+    assert json.loads(out)["status"] == "compensated"
+
+
+def test_cancel_a_waiting_run(media_root):
+    _, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--require-approval", "--json")
+    run_id = json.loads(out)["id"]
+    code, out, _ = run("--cancel", run_id, "--json")
+    assert code == 1
+    assert json.loads(out)["status"] == "cancelled"
+
+
+def test_bad_input_exits_2_with_every_error_on_stderr_and_stores_nothing(tmp_path):
+    data = intake("local-bakery", goals=[{"type": "fame", "description": ""}], channels=["myspace"])
+    data["timeline"] = {"start": "2027-03-01", "end": "2027-02-01"}
+    code, out, err = run(write(tmp_path, data))
+    assert code == 2
+    for path in ("goals[0].type", "channels[0]", "timeline.end"):
+        assert path in err
+    assert out == ""
+    assert not RunRecord.objects.exists() and not BriefRecord.objects.exists() and not IntakeRecord.objects.exists()
+
+
+def test_unreadable_json_and_unknown_brief_id_exit_2(tmp_path):
+    assert run(write(tmp_path, "{not json"))[0] == 2
+    assert run("3f1c1c1e-0000-4000-8000-000000000000")[0] == 2
+    assert run("no/such/file.json")[0] == 2
+
+
+def test_a_failing_run_exits_1_and_names_the_step(tmp_path, media_root):
+    data = intake("local-bakery", delivery={"webhook_url": f"http://127.0.0.1:{closed_port()}/hook"})
+    code, out, _ = run(write(tmp_path, data), "--json")
+    report = json.loads(out)
+    assert code == 1
+    assert report["status"] == "compensated"
+    assert report["error"]["step"] == "hand_over"
+    assert report["package"] is None
+
+
+def test_memory_persistence_writes_nothing_to_the_database(media_root):
+    code, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--persistence", "memory", "--json")
+    assert code == 0
+    assert json.loads(out)["status"] == "completed"
+    assert not RunRecord.objects.exists() and not BriefRecord.objects.exists()
+
+
+def test_an_existing_brief_id_runs_again_as_a_new_version(media_root):
+    _, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--json")
+    brief_id = json.loads(out)["brief_id"]
+    code, out, _ = run(brief_id, "--json")
+    assert code == 0
+    assert json.loads(out)["strategy_version"] == 2
+
+
+def test_queue_creates_a_pending_run_for_a_worker(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        code, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--queue", "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["status"] == "pending"
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [report["id"]]
