@@ -8,8 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from onboarding.models import BriefRecord, IntakeRecord
-from orchestration.models import RunRecord
+from config import registry
 from orchestration.tests.support import EXAMPLES, closed_port, intake
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +29,11 @@ def run(*args: str) -> tuple[int, str, str]:
     except SystemExit as exit_:
         code = exit_.code
     return code, out.getvalue(), err.getvalue()
+
+
+def stored_runs_and_briefs():
+    """What the database holds (the registry resolves the db implementations here)."""
+    return registry.repository("orchestration.runs").list(), registry.repository("onboarding.briefs").list()
 
 
 def write(tmp_path, data, name="brief.json"):
@@ -98,7 +102,7 @@ def test_bad_input_exits_2_with_every_error_on_stderr_and_stores_nothing(tmp_pat
     for path in ("goals[0].type", "channels[0]", "timeline.end"):
         assert path in err
     assert out == ""
-    assert not RunRecord.objects.exists() and not BriefRecord.objects.exists() and not IntakeRecord.objects.exists()
+    assert stored_runs_and_briefs() == ([], [])
 
 
 def test_unreadable_json_and_unknown_brief_id_exit_2(tmp_path):
@@ -121,7 +125,7 @@ def test_memory_persistence_writes_nothing_to_the_database(media_root):
     code, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--persistence", "memory", "--json")
     assert code == 0
     assert json.loads(out)["status"] == "completed"
-    assert not RunRecord.objects.exists() and not BriefRecord.objects.exists()
+    assert stored_runs_and_briefs() == ([], [])
 
 
 def test_an_existing_brief_id_runs_again_as_a_new_version(media_root):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from kernel.api import PAYLOAD_TOO_LARGE, VALIDATION_MESSAGE, flatten_errors
@@ -223,3 +224,15 @@ def test_a_request_validation_error_lists_each_field(api):
     error = assert_error(response, 400, "invalid")
     assert error["message"] == VALIDATION_MESSAGE
     assert set(error["fields"]) == {"brief_id", "require_approval"}
+
+
+def test_a_session_write_without_a_csrf_token_is_a_403(user):
+    """Session authentication keeps Django's CSRF protection for writes (token clients need none)."""
+    # given
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    # when
+    response = browser.post(RUNS, {"brief_id": str(ANY)}, content_type="application/json")
+    # then
+    error = assert_error(response, 403, "permission_denied")
+    assert "CSRF" in error["message"]

@@ -41,8 +41,10 @@ def test_starting_a_run_answers_202_with_its_url_and_the_run_completes(api, brie
     assert all(s["kind"] == "forward" and s["status"] == "completed" for s in run["steps"])
     assert [s["seq"] for s in run["steps"]] == sorted(s["seq"] for s in run["steps"])
     assert run["steps"][0]["output"]["brief_id"] == brief["id"]
-    assert run["package_id"] and run["strategy_id"]
-    assert run["finished_at"] is not None and run["error"] is None
+    assert run["package_id"]
+    assert run["strategy_id"]
+    assert run["finished_at"] is not None
+    assert run["error"] is None
 
 
 def test_a_repeated_idempotency_key_returns_the_same_run(api, brief, start_run):
@@ -230,3 +232,22 @@ def test_a_run_without_a_package_answers_404_for_its_package(api, waiting_run):
     # then
     assert response.status_code == 404
     assert response.json()["error"]["message"] == RUN_HAS_NO_PACKAGE.format(run_id=waiting_run["id"])
+
+
+def test_the_whole_workflow_runs_through_the_api_in_memory_mode(api, settings, start_run):
+    """With AICMO_PERSISTENCE=memory the same endpoints submit, run, list drafts and download the package."""
+    # given
+    settings.AICMO_PERSISTENCE = "memory"
+    brief = submit(api, example_intake("regulated-finance"))
+    # when
+    started = start_run(brief["id"])
+    # then
+    run = api.get(started["Location"]).json()
+    assert run["status"] == "completed", run["error"]
+    assert [s["name"] for s in run["steps"]] == FORWARD_STEPS
+    drafts = api.get(f"{RUNS}{run['id']}/drafts/").json()
+    assert drafts["count"] > 0
+    assert all(d["qc"]["passed"] for d in drafts["results"])
+    download = api.get(f"/api/v1/packages/{run['package_id']}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content)[:2] == b"PK"

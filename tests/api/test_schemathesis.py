@@ -10,6 +10,7 @@ generated ids (mostly unknown: 404) and with the real ones.
 from __future__ import annotations
 
 import contextlib
+import json
 
 import pytest
 import schemathesis
@@ -19,6 +20,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -27,7 +29,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import RUNS
+from tests.api.conftest import RUNS, example_intake
 
 CHECKS = [
     not_a_server_error,
@@ -64,8 +66,8 @@ def real_ids(api, completed_run) -> dict[str, str]:
     }
 
 
-def _run_operation(operation, *, headers: dict[str, str], path_parameters: dict[str, str] | None) -> None:
-    @given(case=operation.as_strategy(path_parameters=path_parameters))
+def _exercise(operation, *, headers: dict[str, str], mode=GenerationMode.POSITIVE, **fixed) -> None:
+    @given(case=operation.as_strategy(mode, **fixed))
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
@@ -77,7 +79,21 @@ def _run_operation(operation, *, headers: dict[str, str], path_parameters: dict[
     def exercise(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
 
+    cache.clear()  # the throttles count every request
     exercise()
+
+
+def _passes(operation, real_ids: dict[str, str]) -> list[dict]:
+    """How to exercise one operation: generated data, data that breaks the schema, and the real ids."""
+    passes = [{}, {"mode": GenerationMode.NEGATIVE}]
+    names = [p.name for p in operation.path_parameters]
+    if names:
+        passes.append({"path_parameters": {name: real_ids[name] for name in names}})
+    if operation.label == "POST /api/v1/runs/":
+        passes.append({"body": {"brief_id": real_ids["brief_id"], "require_approval": True}})
+    if operation.label == "POST /api/v1/briefs/":
+        passes.append({"body": json.loads(example_intake("all-channels"))})
+    return passes
 
 
 def test_every_operation_answers_as_documented(approver, real_ids):
@@ -88,10 +104,7 @@ def test_every_operation_answers_as_documented(approver, real_ids):
         schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) == 18
-        # when / then: generated ids and bodies, then the real ids
+        # when / then
         for operation in operations:
-            names = [p.name for p in operation.path_parameters]
-            passes = [None, {name: real_ids[name] for name in names}] if names else [None]
-            for path_parameters in passes:
-                cache.clear()  # the throttles count every request
-                _run_operation(operation, headers=headers, path_parameters=path_parameters)
+            for fixed in _passes(operation, real_ids):
+                _exercise(operation, headers=headers, **fixed)

@@ -24,10 +24,13 @@ def test_a_strategy_reads_with_its_plan(api, waiting_strategy):
     assert api.get(f"/api/v1/briefs/{waiting_strategy['brief_id']}/").status_code == 200
     assert waiting_strategy["version"] == 1
     assert waiting_strategy["status"] == "draft"
-    assert waiting_strategy["kpis"] and waiting_strategy["channel_plans"] and waiting_strategy["milestones"]
+    assert waiting_strategy["kpis"]
+    assert waiting_strategy["channel_plans"]
+    assert waiting_strategy["milestones"]
     plan = waiting_strategy["channel_plans"][0]
     assert set(plan["cadence"]) == {"posts", "period", "per_week"}
-    assert waiting_strategy["decided_by"] == "" and waiting_strategy["decided_at"] is None
+    assert waiting_strategy["decided_by"] == ""
+    assert waiting_strategy["decided_at"] is None
 
 
 def test_the_list_filters_by_brief_and_status(api, approver_api, waiting_strategy, completed_run):
