@@ -10,13 +10,12 @@ errors about the body as a whole sit under `$`.
 
 Domain errors map to statuses here and nowhere else:
 
-| kernel.errors              | status | why |
-| ---                        | ---    | --- |
-| ValidationFailed           | 400    | the input is wrong; `fields` says where |
-| NotFound                   | 404    | |
-| Conflict (DuplicateError, InvalidTransition) | 409 | the request clashes with the current state |
-| PermanentStepError         | 409    | a workflow step cannot succeed in the current state (QC failed, scope gap): retrying the same request cannot help until the state changes |
-| any other AppError         | 400    | |
+- ValidationFailed -> 400, with `fields` saying where;
+- NotFound -> 404;
+- Conflict (DuplicateError, InvalidTransition) -> 409: the request clashes with the current state;
+- PermanentStepError -> 409: a workflow step cannot succeed in the current state (QC failed, a scope
+  gap), so repeating the same request cannot help until the state changes;
+- any other AppError -> 400.
 """
 
 from __future__ import annotations

@@ -77,6 +77,7 @@ from production.qc.service import (  # noqa: E402
     qc_discard_run,
     qc_evaluate_draft,
     qc_require_pass,
+    qc_result_for_draft,
     qc_results_for_run,
 )
 
@@ -91,5 +92,6 @@ __all__ = [
     "qc_discard_run",
     "qc_evaluate_draft",
     "qc_require_pass",
+    "qc_result_for_draft",
     "qc_results_for_run",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "strategy_discard",
     "strategy_generate",
     "strategy_get",
+    "strategy_list",
     "strategy_list_versions",
     "strategy_reject",
     "strategy_revoke_approval",
@@ -136,6 +137,15 @@ def strategy_reject(*, strategy_id: UUID, by: str, notes: str, strategies: Strat
 def strategy_list_versions(*, brief_id: UUID, strategies: StrategyRepository) -> list[Strategy]:
     """Every version of the brief's strategy, oldest first."""
     return strategies.list_for_brief(brief_id)
+
+
+def strategy_list(
+    *, strategies: StrategyRepository, brief_id: UUID | None = None, status: StrategyStatus | str | None = None
+) -> list[Strategy]:
+    """With a brief: its versions, oldest first. Without: every version, newest first. Optionally by status."""
+    if brief_id is not None:
+        return [v for v in strategies.list_for_brief(brief_id) if status is None or v.status == status]
+    return strategies.list(status=status)
 
 
 def strategy_get(*, strategy_id: UUID, strategies: StrategyRepository) -> Strategy:

@@ -28,5 +28,5 @@ class DraftDetailApi(APIView):
     )
     def get(self, request: Request, draft_id: UUID) -> Response:
         draft = services.draft_get(draft_id=draft_id, drafts=registry.repository("production.drafts"))
-        results = services.qc_results_for_run(run_id=draft.run_id, qc_results=registry.repository("production.qc"))
-        return Response(self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft(results)}).data)
+        result = services.qc_result_for_draft(draft_id=draft.id, qc_results=registry.repository("production.qc"))
+        return Response(self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft([result] if result else [])}).data)

@@ -85,6 +85,11 @@ def qc_results_for_run(*, run_id: UUID, qc_results: QCResultRepository) -> list[
     return qc_results.list_for_run(run_id)
 
 
+def qc_result_for_draft(*, draft_id: UUID, qc_results: QCResultRepository) -> QCResult | None:
+    """The draft's latest result, or None when it has not been checked."""
+    return qc_results.get_for_draft(draft_id)
+
+
 def qc_discard_run(*, run_id: UUID, qc_results: QCResultRepository) -> int:
     """Delete the run's results (the QC step's compensation); how many went. Safe to repeat."""
     return qc_results.delete_for_run(run_id)

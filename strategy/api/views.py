@@ -53,12 +53,9 @@ class StrategyListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted = filters(request, self.FilterSerializer)
-        status = wanted.get("status")
-        if "brief_id" in wanted:
-            versions = services.strategy_list_versions(brief_id=wanted["brief_id"], strategies=_strategies())
-            found = [v for v in versions if status is None or v.status == status]
-        else:
-            found = _strategies().list(status=status)
+        found = services.strategy_list(
+            strategies=_strategies(), brief_id=wanted.get("brief_id"), status=wanted.get("status")
+        )
         return paginated_response(self, found, self.OutputSerializer)
 
 
