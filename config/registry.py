@@ -115,7 +115,7 @@ def check_persistence(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         errors.append(
             checks.Error(
                 f"AICMO_PERSISTENCE is {mode!r}; it must be one of {', '.join(PERSISTENCE_MODES)}.",
-                hint="Set AICMO_PERSISTENCE=db (the database) or AICMO_PERSISTENCE=memory (in-process, for tests and dry runs).",
+                hint="Set AICMO_PERSISTENCE=db (the database) or memory (in-process: tests, dry runs, demos).",
                 id="aicmo.E001",
             )
         )

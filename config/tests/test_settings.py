@@ -17,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def django_settings(code: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     return subprocess.run(
-        [sys.executable, "-c", f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); {code}"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            f"django.setup(); {code}",
+        ],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -62,7 +67,8 @@ def test_sqlite_is_set_up_for_a_web_process_and_workers_at_once():
 
 def test_postgresql_keeps_connections_with_health_checks():
     result = django_settings(
-        "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
         DEBUG="1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/aicmo",
     )

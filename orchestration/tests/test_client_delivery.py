@@ -113,8 +113,12 @@ def test_handover_failure_on_a_closed_port_compensates_everything(runs, media_ro
 def test_the_same_brief_twice_within_a_second_makes_two_runs_and_two_versions(runs, media_root):
     """Two runs of one brief started back to back: two runs, versions 1 and 2, both packages kept."""
     brief = submit(intake("local-bakery"))
-    first, _ = services.run_start_for_brief(runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=brief.id)
-    second, _ = services.run_start_for_brief(runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=brief.id)
+    first, _ = services.run_start_for_brief(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=brief.id
+    )
+    second, _ = services.run_start_for_brief(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=brief.id
+    )
     assert first.id != second.id
     done = [services.run_execute(run_id=first.id), services.run_execute(run_id=second.id)]
     assert [r.status for r in done] == [RunStatus.COMPLETED, RunStatus.COMPLETED]
@@ -157,14 +161,18 @@ def test_approval_gate_waits_and_approval_resumes(runs, media_root, on_commit):
     assert leftovers(waiting.id, None, media_root)["drafts"] == []
     strategies = registry.repository("strategy.documents")
     # when
-    on_commit(strategy.strategy_approve, strategy_id=waiting.strategy_id, by="Ada (account lead)", strategies=strategies)
+    on_commit(
+        strategy.strategy_approve, strategy_id=waiting.strategy_id, by="Ada (account lead)", strategies=strategies
+    )
     # then
     done = services.run_get(run_id=waiting.id, runs=runs)
     assert done.status == RunStatus.COMPLETED
     approved = strategy.strategy_get(strategy_id=waiting.strategy_id, strategies=strategies)
     assert approved.decided_by == "Ada (account lead)"
     steps_before = runs.steps(waiting.id)
-    on_commit(strategy.strategy_approve, strategy_id=waiting.strategy_id, by="Ada (account lead)", strategies=strategies)
+    on_commit(
+        strategy.strategy_approve, strategy_id=waiting.strategy_id, by="Ada (account lead)", strategies=strategies
+    )
     assert runs.steps(waiting.id) == steps_before
     assert services.run_get(run_id=waiting.id, runs=runs).status == RunStatus.COMPLETED
 
@@ -175,7 +183,11 @@ def test_rejection_compensates_the_waiting_run(runs, media_root, on_commit):
     waiting = run_intake(runs, intake("local-bakery"), require_approval=True)
     strategies = registry.repository("strategy.documents")
     on_commit(
-        strategy.strategy_reject, strategy_id=waiting.strategy_id, by="Ada", notes="more instagram", strategies=strategies
+        strategy.strategy_reject,
+        strategy_id=waiting.strategy_id,
+        by="Ada",
+        notes="more instagram",
+        strategies=strategies,
     )
     done = services.run_get(run_id=waiting.id, runs=runs)
     assert done.status == RunStatus.COMPENSATED
@@ -184,7 +196,9 @@ def test_rejection_compensates_the_waiting_run(runs, media_root, on_commit):
     [kept] = strategy.strategy_list_versions(brief_id=done.brief_id, strategies=strategies)
     assert kept.status == "rejected"
     # the next run of the same brief makes version 2 and records how the notes were used
-    again, _ = services.run_start_for_brief(runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=done.brief_id)
+    again, _ = services.run_start_for_brief(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=done.brief_id
+    )
     rerun = services.run_execute(run_id=again.id)
     assert rerun.status == RunStatus.COMPLETED
     latest = strategy.strategy_get(strategy_id=rerun.strategy_id, strategies=strategies)
@@ -224,6 +238,12 @@ def test_runs_in_one_process_do_not_share_state(runs, media_root):
 
 def test_waiting_step_records_are_kept_in_order(runs, media_root, on_commit):
     waiting = run_intake(runs, intake("local-bakery"), require_approval=True)
-    on_commit(services.run_approve, run_id=waiting.id, by="Ada", runs=runs, strategies=registry.repository("strategy.documents"))
+    on_commit(
+        services.run_approve,
+        run_id=waiting.id,
+        by="Ada",
+        runs=runs,
+        strategies=registry.repository("strategy.documents"),
+    )
     statuses = [(s.name, s.status) for s in runs.steps(waiting.id) if s.name == "await_approval"]
     assert statuses == [("await_approval", StepStatus.WAITING), ("await_approval", StepStatus.COMPLETED)]

@@ -95,7 +95,10 @@ def test_idempotency_key_and_step_attempts_are_unique(runs):
 def test_lists_are_newest_first_and_filter(runs):
     base = clock.now()
     brief = uuid.uuid4()
-    made = [runs.create(make_run(created_at=base + dt.timedelta(seconds=i), brief_id=brief if i else None)) for i in range(3)]
+    made = [
+        runs.create(make_run(created_at=base + dt.timedelta(seconds=i), brief_id=brief if i else None))
+        for i in range(3)
+    ]
     runs.save(dataclasses.replace(made[1], status=RunStatus.COMPLETED))
     assert [r.id for r in runs.list()] == [made[2].id, made[1].id, made[0].id]
     assert [r.id for r in runs.list(status=RunStatus.COMPLETED)] == [made[1].id]

@@ -33,7 +33,7 @@ def test_a_failure_inside_a_transaction_leaves_no_partial_rows():
     """A step's record and the run's state commit together or not at all."""
     repo = DjangoRunRepository()
     run = repo.create(make_run())
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012  (the whole block is the transaction)
         repo.add_step(make_step(run, 1))
         repo.save(make_run(id=run.id, current_step="a", updated_at=clock.now()))
         raise RuntimeError("crash before commit")

@@ -47,7 +47,14 @@ def test_an_example_brief_runs_to_completion_with_progress_and_the_zip_path(medi
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("run ")
-    for step in ("normalize_brief", "generate_strategy", "produce_drafts", "check_quality", "build_package", "hand_over"):
+    for step in (
+        "normalize_brief",
+        "generate_strategy",
+        "produce_drafts",
+        "check_quality",
+        "build_package",
+        "hand_over",
+    ):
         assert any(line.split()[0] == step and " ok " in line and line.rstrip().endswith("ms") for line in lines[1:])
     assert "outcome: completed" in out
     package_line = next(line for line in lines if line.startswith("package: "))

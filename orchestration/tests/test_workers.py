@@ -84,7 +84,10 @@ def test_twenty_runs_on_two_db_workers_execute_every_step_exactly_once(media_roo
         execute_run.enqueue(str(run.id))
         run_ids.append(run.id)
     env = child_env(media_root)
-    workers = [manage("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0.1", env=env) for _ in range(2)]
+    workers = [
+        manage("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0.1", env=env)
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.communicate(timeout=300)
         assert worker.returncode == 0

@@ -29,4 +29,6 @@ class DraftDetailApi(APIView):
     def get(self, request: Request, draft_id: UUID) -> Response:
         draft = services.draft_get(draft_id=draft_id, drafts=registry.repository("production.drafts"))
         result = services.qc_result_for_draft(draft_id=draft.id, qc_results=registry.repository("production.qc"))
-        return Response(self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft([result] if result else [])}).data)
+        return Response(
+            self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft([result] if result else [])}).data
+        )

@@ -157,7 +157,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
             if run.status == RunStatus.WAITING_APPROVAL:
                 self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
-            handover = next((st["output"] for st in report["steps"] if st["name"] == "hand_over" and st["output"]), None)
+            handover = next(
+                (st["output"] for st in report["steps"] if st["name"] == "hand_over" and st["output"]), None
+            )
             if handover and handover.get("email"):
                 self.stdout.write(f"e-mailed: {handover['email']}")
             if report["package"]:
