@@ -6,10 +6,10 @@ them (read-only) and streams the zip through `package_open_zip`.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.template.defaultfilters import filesizeformat
@@ -21,32 +21,13 @@ from config import registry
 from delivery import services
 from delivery.domain import PackageStatus
 from delivery.models import ArtifactRecord, PackageRecord
+from kernel.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, admin_link, badge_for, short_id
 from kernel.errors import NotFound
 
 STATUS_TONES = {PackageStatus.BUILT: "info", PackageStatus.DELIVERED: "ok"}
 
 
-def _badge(status: str) -> SafeString:
-    status = PackageStatus(status)
-    return format_html('<span class="aicmo-badge aicmo-badge--{}">{}</span>', STATUS_TONES[status], status.value)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ArtifactInline(ReadOnlyInline):
+class ArtifactInline(ReadOnlyTabularInline):
     model = ArtifactRecord
     fields = ("order", "name", "media_type", "size_label", "sha256_short")
     readonly_fields = fields
@@ -62,7 +43,9 @@ class ArtifactInline(ReadOnlyInline):
 
 
 @admin.register(PackageRecord)
-class PackageRecordAdmin(admin.ModelAdmin):
+class PackageRecordAdmin(ReadOnlyModelAdmin):
+    """A package is removed by its run's compensation, files and rows together, never here."""
+
     inlines = (ArtifactInline,)
     list_display = (
         "package_title",
@@ -96,59 +79,31 @@ class PackageRecordAdmin(admin.ModelAdmin):
         ("Handover", {"fields": ("delivered_at", "notified_email", "webhook_url", "webhook_status")}),
         ("Record", {"fields": ("id", "zip_path", "created_at"), "classes": ("collapse",)}),
     )
-    readonly_fields = (
-        "status_badge",
-        "download_link",
-        "size_label",
-        "zip_sha256",
-        "run_link",
-        "brief_link",
-        "strategy_link",
-        "delivered_at",
-        "notified_email",
-        "webhook_url",
-        "webhook_status",
-        "id",
-        "zip_path",
-        "created_at",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A package is removed by its run's compensation, files and rows together.
-        return False
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     @admin.display(description="package", ordering="created_at")
     def package_title(self, obj: PackageRecord) -> str:
-        return str(obj.id)[:8]
+        return short_id(obj.id)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: PackageRecord) -> SafeString:
-        return _badge(obj.status)
+        return badge_for(obj.status, STATUS_TONES)
 
     @admin.display(description="size", ordering="zip_size")
     def size_label(self, obj: PackageRecord) -> str:
         return filesizeformat(obj.zip_size)
 
     @admin.display(description="run")
-    def run_link(self, obj: PackageRecord) -> SafeString:
-        url = reverse("admin:orchestration_runrecord_change", args=[obj.run_id])
-        return format_html('<a href="{}">{}</a>', url, str(obj.run_id)[:8])
+    def run_link(self, obj: PackageRecord) -> SafeString | str:
+        return admin_link("admin:orchestration_runrecord_change", obj.run_id)
 
     @admin.display(description="brief")
-    def brief_link(self, obj: PackageRecord) -> SafeString:
-        url = reverse("admin:onboarding_briefrecord_change", args=[obj.brief_id])
-        return format_html('<a href="{}">{}</a>', url, str(obj.brief_id)[:8])
+    def brief_link(self, obj: PackageRecord) -> SafeString | str:
+        return admin_link("admin:onboarding_briefrecord_change", obj.brief_id)
 
     @admin.display(description="strategy")
-    def strategy_link(self, obj: PackageRecord) -> SafeString:
-        url = reverse("admin:strategy_strategyrecord_change", args=[obj.strategy_id])
-        return format_html('<a href="{}">{}</a>', url, obj.strategy_id)
+    def strategy_link(self, obj: PackageRecord) -> SafeString | str:
+        return admin_link("admin:strategy_strategyrecord_change", obj.strategy_id, str(obj.strategy_id))
 
     @admin.display(description="zip")
     def download_link(self, obj: PackageRecord) -> SafeString:

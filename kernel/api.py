@@ -20,6 +20,7 @@ Domain errors map to statuses here and nowhere else:
 
 from __future__ import annotations
 
+import enum
 import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -199,11 +200,27 @@ def raw_json_body(request: Request) -> bytes:
     return request.body  # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig)
 
 
-def filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-    """The list view's validated query parameters (a 400 with every bad parameter otherwise)."""
-    serializer = serializer_class(data=request.query_params)
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """`data` as `serializer_class` validates it (a 400 with every problem by path otherwise)."""
+    serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+    """The list view's validated query parameters (a 400 with every bad parameter otherwise)."""
+    return validated(serializer_class, request.query_params)
+
+
+class EnumChoiceField(serializers.ChoiceField):
+    """One of a StrEnum's values, validated to the enum member (documented as the plain choices)."""
+
+    def __init__(self, enum_class: type[enum.StrEnum], **kwargs: Any) -> None:
+        self.enum_class = enum_class
+        super().__init__(choices=[member.value for member in enum_class], **kwargs)
+
+    def to_internal_value(self, data: Any) -> enum.StrEnum:
+        return self.enum_class(super().to_internal_value(data))
 
 
 # --- responses ------------------------------------------------------------------------------------
@@ -217,6 +234,20 @@ class Pagination(LimitOffsetPagination):
     @property
     def default_limit(self) -> int:  # read at use, so settings overrides apply
         return api_settings.PAGE_SIZE or 50
+
+
+def object_response(
+    view: APIView,
+    instance: Any,
+    serializer_class: type[serializers.BaseSerializer],
+    *,
+    status_code: int = status.HTTP_200_OK,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> Response:
+    """`instance` written by `serializer_class`, with the request in the context (as on a list page)."""
+    data = serializer_class(instance, context={"request": view.request, **context}).data
+    return Response(data, status=status_code, headers=headers)
 
 
 def paginated_response(

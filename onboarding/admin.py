@@ -8,16 +8,25 @@ contexts; they are reached by id through their admin URLs, never by importing th
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import flatten_fieldsets
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from kernel.admin import (
+    NOTHING,
+    ReadOnlyModelAdmin,
+    admin_link,
+    badge_for,
+    date_range,
+    json_block,
+    plain_number,
+    pretty_json,
+)
 from onboarding.domain import CHANNELS, Brief, BriefStatus
 from onboarding.models import BriefRecord, IntakeRecord
 
@@ -37,40 +46,16 @@ RELATED_BY_BRIEF = (
 )
 
 
-def _badge(label: str, tone: str) -> SafeString:
-    return format_html('<span class="aicmo-badge aicmo-badge--{}">{}</span>', tone, label)
-
-
 def _render(template: str, **context: Any) -> SafeString:
     return render_to_string(template, context)
-
-
-def _number(value: Decimal | None) -> str:
-    """A target as people write it: 150, 4.5, 12,000.5 (no exponent, no trailing zeros)."""
-    if value is None:
-        return ""
-    return format(value.normalize(), ",f")
 
 
 def _pretty_payload(payload: str) -> str:
     """The intake as indented JSON when it parses, else exactly as received."""
     try:
-        return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
+        return pretty_json(json.loads(payload))
     except ValueError:
         return payload
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Onboarding's services own these rows: the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ChannelFilter(admin.SimpleListFilter):
@@ -88,7 +73,7 @@ class ChannelFilter(admin.SimpleListFilter):
 
 
 @admin.register(BriefRecord)
-class BriefRecordAdmin(ReadOnlyAdmin):
+class BriefRecordAdmin(ReadOnlyModelAdmin):
     change_form_template = "admin/onboarding/briefrecord/change_form.html"
     list_display = ("client_name", "product_name", "channel_list", "status_badge", "timeline", "created_at")
     list_display_links = ("client_name", "product_name")
@@ -111,26 +96,7 @@ class BriefRecordAdmin(ReadOnlyAdmin):
             },
         ),
     )
-    readonly_fields = (
-        "client",
-        "product",
-        "status_badge",
-        "channel_list",
-        "timeline",
-        "budget",
-        "sponsored",
-        "related_links",
-        "goals_table",
-        "audience_section",
-        "brand_section",
-        "scope_section",
-        "id",
-        "intake_link",
-        "language",
-        "fingerprint",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("intake")
@@ -143,13 +109,12 @@ class BriefRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: BriefRecord) -> SafeString:
-        status = BriefStatus(obj.status)
-        return _badge(status.value.replace("_", " "), STATUS_TONES[status])
+        return badge_for(obj.status, STATUS_TONES)
 
     @admin.display(description="timeline", ordering="timeline_start")
     def timeline(self, obj: BriefRecord) -> str:
         days = (obj.timeline_end - obj.timeline_start).days + 1
-        return f"{obj.timeline_start:%d %b %Y} – {obj.timeline_end:%d %b %Y} ({days} days)"
+        return f"{date_range(obj.timeline_start, obj.timeline_end)} ({days} days)"
 
     # -- the normalized brief, for reading ----------------------------------------------------
 
@@ -192,7 +157,7 @@ class BriefRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="goals")
     def goals_table(self, obj: BriefRecord) -> SafeString:
         goals = [
-            {"type": g.type, "description": g.description, "target": _number(g.target), "unit": g.unit}
+            {"type": g.type, "description": g.description, "target": plain_number(g.target), "unit": g.unit}
             for g in self._brief(obj).goals
         ]
         return _render("admin/onboarding/brief/goals.html", goals=goals)
@@ -211,9 +176,8 @@ class BriefRecordAdmin(ReadOnlyAdmin):
         return _render("admin/onboarding/brief/scope.html", scope=brief.scope, delivery=brief.delivery)
 
     @admin.display(description="intake")
-    def intake_link(self, obj: BriefRecord) -> SafeString:
-        url = reverse("admin:onboarding_intakerecord_change", args=[obj.intake_id])
-        return format_html('<a href="{}">{}</a>', url, obj.intake)
+    def intake_link(self, obj: BriefRecord) -> SafeString | str:
+        return admin_link("admin:onboarding_intakerecord_change", obj.intake_id, str(obj.intake))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, object_id)
@@ -225,7 +189,7 @@ class BriefRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IntakeRecord)
-class IntakeRecordAdmin(ReadOnlyAdmin):
+class IntakeRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "source", "content_type", "received_at", "brief_link")
     list_filter = ("source", "content_type", "received_at")
     search_fields = ("=id", "source", "payload")
@@ -240,11 +204,9 @@ class IntakeRecordAdmin(ReadOnlyAdmin):
     def brief_link(self, obj: IntakeRecord) -> SafeString | str:
         brief = getattr(obj, "brief", None)
         if brief is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:onboarding_briefrecord_change", args=[brief.id]), brief
-        )
+            return NOTHING
+        return admin_link("admin:onboarding_briefrecord_change", brief.id, str(brief))
 
     @admin.display(description="payload, as received")
     def payload_pretty(self, obj: IntakeRecord) -> SafeString:
-        return format_html('<pre class="aicmo-json">{}</pre>', _pretty_payload(obj.payload))
+        return json_block(_pretty_payload(obj.payload))

@@ -9,12 +9,11 @@ A run waiting for approval points at its strategy, whose page holds the approve 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from django.utils.safestring import SafeString
 
 from config import registry
 from kernel import clock
+from kernel.admin import ReadOnlyModelAdmin, admin_link, badge_for, json_block, pretty_json, short_id
 from kernel.errors import AppError, Conflict, InvalidTransition
 from orchestration import services
 from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepKind, StepStatus, WorkflowRun
@@ -51,13 +51,6 @@ def _runs():
     return registry.repository("orchestration.runs")
 
 
-def _badge(status: RunStatus | str) -> SafeString:
-    status = RunStatus(status)
-    return format_html(
-        '<span class="aicmo-badge aicmo-badge--{}">{}</span>', STATUS_TONES[status], status.value.replace("_", " ")
-    )
-
-
 def _duration(start: dt.datetime | None, end: dt.datetime | None) -> str:
     if start is None:
         return "—"
@@ -70,10 +63,6 @@ def _duration(start: dt.datetime | None, end: dt.datetime | None) -> str:
         else f"{seconds / 60:.1f} min"
     )
     return text if end else f"{text} so far"
-
-
-def _pretty(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _held_by_live_worker(run: WorkflowRun) -> bool:
@@ -126,7 +115,9 @@ def available_operations(run: WorkflowRun) -> list[str]:
 
 
 @admin.register(RunRecord)
-class RunRecordAdmin(admin.ModelAdmin):
+class RunRecordAdmin(ReadOnlyModelAdmin):
+    """The saga owns the rows: steps are its memory, and other contexts' records point at the run by id."""
+
     change_form_template = "admin/orchestration/runrecord/change_form.html"
     list_display = (
         "run_title",
@@ -163,42 +154,7 @@ class RunRecordAdmin(admin.ModelAdmin):
         ("Worker", {"fields": ("claimed_by", "lease_expires_at", "cancel_requested"), "classes": ("collapse",)}),
         ("Input", {"fields": ("id", "idempotency_key", "input_pretty", "options_pretty"), "classes": ("collapse",)}),
     )
-    readonly_fields = (
-        "status_badge",
-        "current_step",
-        "definition_label",
-        "requires_approval",
-        "brief_link",
-        "strategy_link",
-        "package_link",
-        "related_links",
-        "error_text",
-        "timeline",
-        "created_at",
-        "started_at",
-        "finished_at",
-        "elapsed",
-        "updated_at",
-        "claimed_by",
-        "lease_expires_at",
-        "cancel_requested",
-        "id",
-        "idempotency_key",
-        "input_pretty",
-        "options_pretty",
-    )
-
-    # -- permissions: the saga owns the rows ---------------------------------------------------
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Steps are the saga's memory; other contexts' records point at the run by id.
-        return False
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def has_operate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(OPERATE_PERMISSION)
@@ -212,11 +168,11 @@ class RunRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="run", ordering="created_at")
     def run_title(self, obj: RunRecord) -> str:
-        return str(obj.id)[:8]
+        return short_id(obj.id)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: RunRecord) -> SafeString:
-        return _badge(obj.status)
+        return badge_for(obj.status, STATUS_TONES)
 
     @admin.display(description="workflow")
     def definition_label(self, obj: RunRecord) -> str:
@@ -228,25 +184,16 @@ class RunRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="brief")
     def brief_link(self, obj: RunRecord) -> SafeString | str:
-        if obj.brief_id is None:
-            return "—"
-        url = reverse("admin:onboarding_briefrecord_change", args=[obj.brief_id])
-        return format_html('<a href="{}">{}</a>', url, str(obj.brief_id)[:8])
+        return admin_link("admin:onboarding_briefrecord_change", obj.brief_id)
 
     @admin.display(description="strategy")
     def strategy_link(self, obj: RunRecord) -> SafeString | str:
-        if obj.strategy_id is None:
-            return "—"
-        url = reverse("admin:strategy_strategyrecord_change", args=[obj.strategy_id])
-        label = "review strategy" if obj.status == RunStatus.WAITING_APPROVAL else str(obj.strategy_id)[:8]
-        return format_html('<a href="{}">{}</a>', url, label)
+        label = "review strategy" if obj.status == RunStatus.WAITING_APPROVAL else None
+        return admin_link("admin:strategy_strategyrecord_change", obj.strategy_id, label)
 
     @admin.display(description="package")
     def package_link(self, obj: RunRecord) -> SafeString | str:
-        if obj.package_id is None:
-            return "—"
-        url = reverse("admin:delivery_packagerecord_change", args=[obj.package_id])
-        return format_html('<a href="{}">{}</a>', url, obj.package_id)
+        return admin_link("admin:delivery_packagerecord_change", obj.package_id, str(obj.package_id))
 
     @admin.display(description="elsewhere")
     def related_links(self, obj: RunRecord) -> SafeString:
@@ -274,11 +221,9 @@ class RunRecordAdmin(admin.ModelAdmin):
             {
                 "step": step,
                 "forward": step.kind == StepKind.FORWARD,
-                "badge": format_html(
-                    '<span class="aicmo-badge aicmo-badge--{}">{}</span>', STEP_TONES[step.status], step.status.value
-                ),
+                "badge": badge_for(step.status, STEP_TONES),
                 "duration": _duration(step.started_at, step.finished_at) if step.finished_at else "—",
-                "output": _pretty(step.output) if step.output else "",
+                "output": pretty_json(step.output, sort_keys=True) if step.output else "",
             }
             for step in services.run_steps(run_id=obj.id, runs=_runs())
         ]
@@ -286,11 +231,11 @@ class RunRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="input")
     def input_pretty(self, obj: RunRecord) -> SafeString:
-        return format_html('<pre class="aicmo-json">{}</pre>', _pretty(obj.input))
+        return json_block(pretty_json(obj.input, sort_keys=True))
 
     @admin.display(description="options")
     def options_pretty(self, obj: RunRecord) -> SafeString:
-        return format_html('<pre class="aicmo-json">{}</pre>', _pretty(obj.options))
+        return json_block(pretty_json(obj.options, sort_keys=True))
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -313,7 +258,7 @@ class RunRecordAdmin(admin.ModelAdmin):
             can_operate = self.has_operate_permission(request)
             extra.update(
                 run=run,
-                status_badge=_badge(run.status),
+                status_badge=badge_for(run.status, STATUS_TONES),
                 can_operate=can_operate,
                 operations=[
                     {
@@ -333,23 +278,26 @@ class RunRecordAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _operation_view(self, slug: str) -> Callable[..., HttpResponse]:
-        label, operate = OPERATIONS[slug]
-
         def view(request: HttpRequest, object_id: str) -> HttpResponse:
             if not self.has_operate_permission(request):
                 raise PermissionDenied
             if request.method != "POST":
                 return HttpResponseNotAllowed(["POST"])
             record = self._record(object_id)
-            try:
-                outcome = operate(record.to_domain())
-            except AppError as exc:
-                self.message_user(request, f"{label} refused: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, f"Run {str(record.id)[:8]}: {outcome}.", messages.SUCCESS)
+            self._operate(request, record, slug, refused_level=messages.ERROR)
             return HttpResponseRedirect(reverse("admin:orchestration_runrecord_change", args=[record.id]))
 
         return view
+
+    def _operate(self, request: HttpRequest, record: RunRecord, slug: str, *, refused_level: int) -> None:
+        """Run one operation on one run and tell the operator how it went."""
+        label, operate = OPERATIONS[slug]
+        try:
+            outcome = operate(record.to_domain())
+        except AppError as exc:
+            self.message_user(request, f"{label} refused: {exc}", refused_level)
+        else:
+            self.message_user(request, f"Run {short_id(record.id)}: {outcome}.", messages.SUCCESS)
 
     def _record(self, object_id: str) -> RunRecord:
         try:
@@ -373,11 +321,6 @@ class RunRecordAdmin(admin.ModelAdmin):
         self._operate_each(request, queryset, "cancel")
 
     def _operate_each(self, request: HttpRequest, queryset, slug: str) -> None:
-        label, operate = OPERATIONS[slug]
+        # A refusal among many is a warning: the other runs were still operated.
         for record in queryset.order_by("created_at", "id"):
-            try:
-                outcome = operate(record.to_domain())
-            except AppError as exc:
-                self.message_user(request, f"{label} refused: {exc}", messages.WARNING)
-            else:
-                self.message_user(request, f"Run {str(record.id)[:8]}: {outcome}.", messages.SUCCESS)
+            self._operate(request, record, slug, refused_level=messages.WARNING)

@@ -6,17 +6,25 @@ compensation), so every screen here is read-only.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import flatten_fieldsets
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from kernel.admin import (
+    ReadOnlyModelAdmin,
+    ReadOnlyStackedInline,
+    ReadOnlyTabularInline,
+    admin_link,
+    badge,
+    badge_for,
+    pretty_json,
+    text_list,
+)
 from production.domain import Severity
 from production.models import DraftRecord, LLMCallRecord, QCIssueRecord, QCResultRecord
 
@@ -25,19 +33,9 @@ SEVERITY_TONES = {Severity.CRITICAL: "bad", Severity.MAJOR: "warn", Severity.MIN
 
 def _verdict(result: QCResultRecord | None) -> SafeString:
     if result is None:
-        return format_html('<span class="aicmo-badge aicmo-badge--{}">{}</span>', "muted", "not checked")
+        return badge("not checked", "muted")
     tone, word = ("ok", "passed") if result.passed else ("bad", "failed")
-    return format_html('<span class="aicmo-badge aicmo-badge--{}">{} · {}</span>', tone, word, f"{result.score:.0f}")
-
-
-def _severity(severity: str) -> SafeString:
-    return format_html(
-        '<span class="aicmo-badge aicmo-badge--{}">{}</span>', SEVERITY_TONES[Severity(severity)], severity
-    )
-
-
-def _link(url_name: str, object_id: Any, label: str | None = None) -> SafeString:
-    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[object_id]), label or str(object_id)[:8])
+    return badge(f"{word} · {result.score:.0f}", tone)
 
 
 def highlighted(text: str, issues: list[QCIssueRecord]) -> SafeString:
@@ -70,20 +68,7 @@ def _readable(value: Any) -> dict[str, Any]:
         return {"text": value}
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return {"entries": value}
-    return {"text": json.dumps(value, ensure_ascii=False, indent=2)}
-
-
-class ReadOnlyMixin:
-    """Production's services own these rows."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    return {"text": pretty_json(value)}
 
 
 class QCVerdictFilter(admin.SimpleListFilter):
@@ -104,20 +89,14 @@ class QCVerdictFilter(admin.SimpleListFilter):
 
 
 def _issues_table(result: QCResultRecord) -> SafeString:
-    rows = [{"issue": issue, "badge": _severity(issue.severity)} for issue in result.issues.all()]
+    rows = [{"issue": issue, "badge": badge_for(issue.severity, SEVERITY_TONES)} for issue in result.issues.all()]
     return render_to_string("admin/production/qc_issues.html", {"rows": rows})
 
 
-class QCResultInline(ReadOnlyMixin, admin.StackedInline):
-    model = QCResultRecord
-    extra = 0
-    can_delete = False
-    verbose_name = "quality control"
-    verbose_name_plural = "quality control"
-    fields = ("verdict", "rules", "threshold", "ruleset_version", "evaluated_at", "issues_table")
-    readonly_fields = fields
+class QCResultColumns:
+    """How a QC result reads, on its own page and inside its draft's."""
 
-    @admin.display(description="verdict")
+    @admin.display(description="verdict", ordering="passed")
     def verdict(self, obj: QCResultRecord) -> SafeString:
         return _verdict(obj)
 
@@ -125,13 +104,21 @@ class QCResultInline(ReadOnlyMixin, admin.StackedInline):
     def rules(self, obj: QCResultRecord) -> str:
         return f"{obj.rules_passed} of {obj.rules_applied}"
 
+
+class QCResultInline(QCResultColumns, ReadOnlyStackedInline):
+    model = QCResultRecord
+    verbose_name = "quality control"
+    verbose_name_plural = "quality control"
+    fields = ("verdict", "rules", "threshold", "ruleset_version", "evaluated_at", "issues_table")
+    readonly_fields = fields
+
     @admin.display(description="issues")
     def issues_table(self, obj: QCResultRecord) -> SafeString:
         return _issues_table(obj)
 
 
 @admin.register(DraftRecord)
-class DraftRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DraftRecordAdmin(ReadOnlyModelAdmin):
     inlines = (QCResultInline,)
     list_display = ("draft_key", "title_excerpt", "scheduled_at", "qc_verdict", "run_link")
     list_display_links = ("draft_key", "title_excerpt")
@@ -155,23 +142,7 @@ class DraftRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
             },
         ),
     )
-    readonly_fields = (
-        "draft_key",
-        "title",
-        "qc_verdict",
-        "scheduled_at",
-        "run_link",
-        "brief_link",
-        "strategy_link",
-        "body_text",
-        "fields_list",
-        "generator",
-        "template",
-        "sources_list",
-        "fixes_list",
-        "id",
-        "created_at",
-    )
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     @admin.display(description="draft", ordering="channel")
     def draft_key(self, obj: DraftRecord) -> str:
@@ -186,16 +157,16 @@ class DraftRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return _verdict(getattr(obj, "qc_result", None))
 
     @admin.display(description="run")
-    def run_link(self, obj: DraftRecord) -> SafeString:
-        return _link("admin:orchestration_runrecord_change", obj.run_id)
+    def run_link(self, obj: DraftRecord) -> SafeString | str:
+        return admin_link("admin:orchestration_runrecord_change", obj.run_id)
 
     @admin.display(description="brief")
-    def brief_link(self, obj: DraftRecord) -> SafeString:
-        return _link("admin:onboarding_briefrecord_change", obj.brief_id)
+    def brief_link(self, obj: DraftRecord) -> SafeString | str:
+        return admin_link("admin:onboarding_briefrecord_change", obj.brief_id)
 
     @admin.display(description="strategy")
-    def strategy_link(self, obj: DraftRecord) -> SafeString:
-        return _link("admin:strategy_strategyrecord_change", obj.strategy_id)
+    def strategy_link(self, obj: DraftRecord) -> SafeString | str:
+        return admin_link("admin:strategy_strategyrecord_change", obj.strategy_id)
 
     @admin.display(description="body")
     def body_text(self, obj: DraftRecord) -> SafeString:
@@ -210,23 +181,21 @@ class DraftRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="from brief fields")
     def sources_list(self, obj: DraftRecord) -> SafeString:
-        return render_to_string("admin/aicmo/list.html", {"items": obj.sources})
+        return text_list(obj.sources)
 
     @admin.display(description="mechanical fixes")
     def fixes_list(self, obj: DraftRecord) -> SafeString:
-        return render_to_string("admin/aicmo/list.html", {"items": obj.fixes})
+        return text_list(obj.fixes)
 
 
-class QCIssueInline(ReadOnlyMixin, admin.TabularInline):
+class QCIssueInline(ReadOnlyTabularInline):
     model = QCIssueRecord
-    extra = 0
-    can_delete = False
     fields = ("ordering", "severity_badge", "rule_id", "message", "field", "span", "suggestion")
     readonly_fields = fields
 
     @admin.display(description="severity")
     def severity_badge(self, obj: QCIssueRecord) -> SafeString:
-        return _severity(obj.severity)
+        return badge_for(obj.severity, SEVERITY_TONES)
 
     @admin.display(description="characters")
     def span(self, obj: QCIssueRecord) -> str:
@@ -234,7 +203,7 @@ class QCIssueInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(QCResultRecord)
-class QCResultRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class QCResultRecordAdmin(QCResultColumns, ReadOnlyModelAdmin):
     inlines = (QCIssueInline,)
     list_display = ("draft", "verdict", "score", "rules", "threshold", "ruleset_version", "evaluated_at")
     list_filter = ("passed", "draft__channel", "ruleset_version", "evaluated_at")
@@ -243,25 +212,17 @@ class QCResultRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     fields = ("draft_link", "verdict", "score", "rules", "threshold", "ruleset_version", "evaluated_at", "run_link")
     readonly_fields = fields
 
-    @admin.display(description="verdict", ordering="passed")
-    def verdict(self, obj: QCResultRecord) -> SafeString:
-        return _verdict(obj)
-
-    @admin.display(description="rules passed")
-    def rules(self, obj: QCResultRecord) -> str:
-        return f"{obj.rules_passed} of {obj.rules_applied}"
-
     @admin.display(description="draft")
-    def draft_link(self, obj: QCResultRecord) -> SafeString:
-        return _link("admin:production_draftrecord_change", obj.draft_id, str(obj.draft))
+    def draft_link(self, obj: QCResultRecord) -> SafeString | str:
+        return admin_link("admin:production_draftrecord_change", obj.draft_id, str(obj.draft))
 
     @admin.display(description="run")
-    def run_link(self, obj: QCResultRecord) -> SafeString:
-        return _link("admin:orchestration_runrecord_change", obj.run_id)
+    def run_link(self, obj: QCResultRecord) -> SafeString | str:
+        return admin_link("admin:orchestration_runrecord_change", obj.run_id)
 
 
 @admin.register(LLMCallRecord)
-class LLMCallRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LLMCallRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("created_at", "model", "status", "prompt_tokens", "completion_tokens", "latency", "run_id")
     list_filter = ("status", "model", "created_at")
     search_fields = ("=id", "=run_id", "model", "prompt_hash", "error")

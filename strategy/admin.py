@@ -11,13 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from config import registry
+from kernel.admin import ReadOnlyModelAdmin, admin_link, badge_for, date_range, plain_number, short_id, text_list
 from kernel.errors import AppError, ValidationFailed
 from strategy import services
 from strategy.domain import Strategy, StrategyStatus
@@ -47,20 +48,6 @@ COMPARE_NEEDS_TWO = "This brief has only one strategy version: there is nothing 
 
 def _strategies():
     return registry.repository("strategy.documents")
-
-
-def _badge(status: StrategyStatus | str) -> SafeString:
-    status = StrategyStatus(status)
-    return format_html('<span class="aicmo-badge aicmo-badge--{}">{}</span>', STATUS_TONES[status], status.value)
-
-
-def _number(value: Decimal) -> str:
-    """A figure as people write it: 150, 4.5, 12,000.5 (no exponent, no trailing zeros)."""
-    return format(value.normalize(), ",f")
-
-
-def _period(start, end) -> str:
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
 def _by(user) -> str:
@@ -84,8 +71,8 @@ def kpi_rows(strategy: Strategy) -> list[dict[str, str]]:
     return [
         {
             "metric": kpi.metric,
-            "target": f"{_number(kpi.target)} {kpi.unit}".strip(),
-            "timeframe": _period(kpi.timeframe_start, kpi.timeframe_end),
+            "target": f"{plain_number(kpi.target)} {kpi.unit}".strip(),
+            "timeframe": date_range(kpi.timeframe_start, kpi.timeframe_end),
             "goal_type": kpi.goal_type,
             "rationale": kpi.rationale,
         }
@@ -214,7 +201,9 @@ def strategy_comparison(old: Strategy, new: Strategy) -> dict[str, Any]:
 
 
 @admin.register(StrategyRecord)
-class StrategyRecordAdmin(admin.ModelAdmin):
+class StrategyRecordAdmin(ReadOnlyModelAdmin):
+    """Strategy's services own every field; a version belongs to a run's saga (its compensation discards it)."""
+
     change_form_template = "admin/strategy/strategyrecord/change_form.html"
     change_list_template = "admin/strategy/strategyrecord/change_list.html"
     list_display = (
@@ -242,39 +231,7 @@ class StrategyRecordAdmin(admin.ModelAdmin):
         ("Milestones", {"fields": ("milestone_table",), "classes": ("aicmo-wide",)}),
         ("Record", {"fields": ("id", "generator", "created_at"), "classes": ("collapse",)}),
     )
-    readonly_fields = (
-        "version_title",
-        "status_badge",
-        "brief_link",
-        "run_link",
-        "timeline",
-        "other_versions",
-        "decided_by",
-        "decided_at",
-        "decision_notes",
-        "addressed_notes_list",
-        "superseded_by_link",
-        "summary_text",
-        "positioning_text",
-        "kpi_table",
-        "channel_table",
-        "milestone_table",
-        "id",
-        "generator",
-        "created_at",
-    )
-
-    # -- permissions: strategy's services own every field --------------------------------------
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A version belongs to a run's saga (its compensation discards it); a rejected one feeds the next.
-        return False
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(APPROVE_PERMISSION)
@@ -292,11 +249,11 @@ class StrategyRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="strategy", ordering="version")
     def version_title(self, obj: StrategyRecord) -> str:
-        return f"v{obj.version} · brief {str(obj.brief_id)[:8]}"
+        return f"v{obj.version} · brief {short_id(obj.brief_id)}"
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: StrategyRecord) -> SafeString:
-        return _badge(obj.status)
+        return badge_for(obj.status, STATUS_TONES)
 
     @admin.display(description="executive summary")
     def summary_excerpt(self, obj: StrategyRecord) -> str:
@@ -304,10 +261,7 @@ class StrategyRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="run")
     def run_link(self, obj: StrategyRecord) -> SafeString | str:
-        if obj.run_id is None:
-            return "—"
-        url = reverse("admin:orchestration_runrecord_change", args=[obj.run_id])
-        return format_html('<a href="{}">{}</a>', url, str(obj.run_id)[:8])
+        return admin_link("admin:orchestration_runrecord_change", obj.run_id)
 
     @admin.display(description="brief")
     def brief_link(self, obj: StrategyRecord) -> SafeString:
@@ -316,7 +270,7 @@ class StrategyRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="timeline")
     def timeline(self, obj: StrategyRecord) -> str:
-        return _period(obj.timeline_start, obj.timeline_end)
+        return date_range(obj.timeline_start, obj.timeline_end)
 
     @admin.display(description="versions of this brief")
     def other_versions(self, obj: StrategyRecord) -> SafeString:
@@ -324,7 +278,7 @@ class StrategyRecordAdmin(admin.ModelAdmin):
         rows = [
             {
                 "strategy": version,
-                "badge": _badge(version.status),
+                "badge": badge_for(version.status, STATUS_TONES),
                 "url": reverse("admin:strategy_strategyrecord_change", args=[version.id]),
                 "compare_url": self._compare_url(obj.brief_id, version.version, obj.version)
                 if version.version != obj.version
@@ -337,14 +291,11 @@ class StrategyRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description="addressed review notes")
     def addressed_notes_list(self, obj: StrategyRecord) -> SafeString:
-        return render_to_string("admin/aicmo/list.html", {"items": obj.addressed_notes})
+        return text_list(obj.addressed_notes)
 
     @admin.display(description="superseded by")
     def superseded_by_link(self, obj: StrategyRecord) -> SafeString | str:
-        if obj.superseded_by is None:
-            return "—"
-        url = reverse("admin:strategy_strategyrecord_change", args=[obj.superseded_by])
-        return format_html('<a href="{}">{}</a>', url, obj.superseded_by)
+        return admin_link("admin:strategy_strategyrecord_change", obj.superseded_by, str(obj.superseded_by))
 
     @admin.display(description="executive summary")
     def summary_text(self, obj: StrategyRecord) -> SafeString:
@@ -392,7 +343,7 @@ class StrategyRecordAdmin(admin.ModelAdmin):
             extra["reject_url"] = reverse("admin:strategy_strategyrecord_reject", args=[record.id])
             if record.version > 1:
                 extra["compare_url"] = self._compare_url(record.brief_id, record.version - 1, record.version)
-            extra["status_badge"] = _badge(record.status)
+            extra["status_badge"] = badge_for(record.status, STATUS_TONES)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def changelist_view(self, request, extra_context=None):
@@ -493,8 +444,8 @@ class StrategyRecordAdmin(admin.ModelAdmin):
             "versions": versions,
             "old": old,
             "new": new,
-            "old_badge": _badge(old.status),
-            "new_badge": _badge(new.status),
+            "old_badge": badge_for(old.status, STATUS_TONES),
+            "new_badge": badge_for(new.status, STATUS_TONES),
             "old_url": reverse("admin:strategy_strategyrecord_change", args=[old.id]),
             "new_url": reverse("admin:strategy_strategyrecord_change", args=[new.id]),
             "diff": strategy_comparison(old, new),
@@ -548,9 +499,9 @@ class StrategyRecordAdmin(admin.ModelAdmin):
             try:
                 decided = decide(record)
             except AppError as exc:
-                refused.append(f"v{record.version} of brief {str(record.brief_id)[:8]}: {exc}")
+                refused.append(f"v{record.version} of brief {short_id(record.brief_id)}: {exc}")
             else:
-                done.append(f"v{decided.version} of brief {str(decided.brief_id)[:8]}")
+                done.append(f"v{decided.version} of brief {short_id(decided.brief_id)}")
         if done:
             self.message_user(
                 request, f"{len(done)} strateg{'y' if len(done) == 1 else 'ies'} {verb}: {', '.join(done)}."

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from config import registry
 from delivery import services
 from delivery.api.serializers import PackageSerializer
-from kernel.api import error_responses
+from kernel.api import error_responses, object_response
 
 PACKAGES = "delivery.packages"
 ZIP_MEDIA_TYPE = "application/zip"
@@ -42,7 +42,7 @@ class PackageDetailApi(APIView):
     )
     def get(self, request: Request, package_id: UUID) -> Response:
         package = services.package_get(package_id=package_id, packages=_packages())
-        return Response(self.OutputSerializer(package, context={"request": request}).data)
+        return object_response(self, package, self.OutputSerializer)
 
 
 class ZipRenderer(BaseRenderer):

@@ -12,7 +12,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from config import registry
-from kernel.api import Pagination, error_responses, filters, paginated_response, raw_json_body
+from kernel.api import Pagination, error_responses, filters, object_response, paginated_response, raw_json_body
 from onboarding import services
 from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeDocumentSerializer, IntakeSerializer
 
@@ -72,8 +72,8 @@ class BriefSubmitApi(APIView):
     def post(self, request: Request) -> Response:
         brief = services.brief_submit(raw=raw_json_body(request), source=API_SOURCE, briefs=_briefs())
         location = reverse("v1:brief-detail", kwargs={"brief_id": brief.id}, request=request)
-        return Response(
-            self.OutputSerializer(brief).data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        return object_response(
+            self, brief, self.OutputSerializer, status_code=status.HTTP_201_CREATED, headers={"Location": location}
         )
 
 
@@ -88,7 +88,7 @@ class BriefDetailApi(APIView):
     )
     def get(self, request: Request, brief_id: UUID) -> Response:
         brief = services.brief_get(brief_id=brief_id, briefs=_briefs())
-        return Response(self.OutputSerializer(brief).data)
+        return object_response(self, brief, self.OutputSerializer)
 
 
 class BriefIntakeApi(APIView):
@@ -103,4 +103,4 @@ class BriefIntakeApi(APIView):
     def get(self, request: Request, brief_id: UUID) -> Response:
         brief = services.brief_get(brief_id=brief_id, briefs=_briefs())
         intake = services.brief_get_intake(intake_id=brief.intake_id, briefs=_briefs())
-        return Response(self.OutputSerializer(intake).data)
+        return object_response(self, intake, self.OutputSerializer)

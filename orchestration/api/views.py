@@ -14,12 +14,20 @@ from rest_framework.views import APIView
 from config import registry
 from delivery import services as delivery
 from delivery.api.serializers import PackageSerializer
-from kernel.api import Pagination, error_responses, filters, paginated_response
+from kernel.api import (
+    EnumChoiceField,
+    Pagination,
+    error_responses,
+    filters,
+    object_response,
+    paginated_response,
+    validated,
+)
 from kernel.errors import InvalidTransition, NotFound, ValidationFailed
 from onboarding.domain import CHANNELS
 from orchestration import services
-from orchestration.api.serializers import RUN_STATUSES, RunAcceptedSerializer, RunSerializer, RunSummarySerializer
-from orchestration.domain import TERMINAL_STATUSES, RunStatus
+from orchestration.api.serializers import RunAcceptedSerializer, RunSerializer, RunSummarySerializer
+from orchestration.domain import TERMINAL_STATUSES, RunStatus, WorkflowRun
 from production import services as production
 from production.api.serializers import DraftSerializer, qc_by_draft
 
@@ -38,12 +46,21 @@ def _runs():
     return registry.repository("orchestration.runs")
 
 
-def _accepted(request: Request, run_id: UUID, *, created: bool) -> Response:
-    """The run as it stands now (an immediate task backend may already have finished it), with its URL."""
+def _accepted(view: APIView, run_id: UUID, *, created: bool) -> Response:
+    """The run as it stands now (an immediate task backend may already have finished it), with its URL.
+
+    The view's OutputSerializer writes it (RunAcceptedSerializer: its `url` is also the Location header).
+    """
     run = services.run_get(run_id=run_id, runs=_runs())
-    body = RunAcceptedSerializer(run, context={"request": request}).data
     code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
-    return Response(body, status=code, headers={"Location": body["url"]})
+    response = object_response(view, run, view.OutputSerializer, status_code=code)
+    response["Location"] = response.data["url"]
+    return response
+
+
+def _with_steps(view: APIView, run: WorkflowRun) -> Response:
+    """The run with its step timeline (the view's OutputSerializer reads the steps from the context)."""
+    return object_response(view, run, view.OutputSerializer, steps=services.run_steps(run_id=run.id, runs=_runs()))
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -60,12 +77,9 @@ class RunListApi(APIView):
     OutputSerializer = RunSummarySerializer
 
     class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=RUN_STATUSES, required=False)
+        status = EnumChoiceField(RunStatus, required=False)
         brief_id = serializers.UUIDField(required=False)
         strategy_id = serializers.UUIDField(required=False)
-
-        def validate_status(self, value: str) -> RunStatus:
-            return RunStatus(value)
 
     @extend_schema(
         operation_id="runs_list",
@@ -119,18 +133,17 @@ class RunStartApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(self.InputSerializer, request.data)
         run, created = services.run_start_for_brief(
             runs=_runs(),
             briefs=registry.repository("onboarding.briefs"),
-            brief_id=given.validated_data["brief_id"],
-            require_approval=given.validated_data["require_approval"],
+            brief_id=given["brief_id"],
+            require_approval=given["require_approval"],
             idempotency_key=_idempotency_key(request),
         )
         if created:
             services.run_enqueue(run_id=run.id)
-        return _accepted(request, run.id, created=created)
+        return _accepted(self, run.id, created=created)
 
 
 class RunDetailApi(APIView):
@@ -143,9 +156,7 @@ class RunDetailApi(APIView):
         responses={200: OutputSerializer, **error_responses(404)},
     )
     def get(self, request: Request, run_id: UUID) -> Response:
-        run = services.run_get(run_id=run_id, runs=_runs())
-        steps = services.run_steps(run_id=run.id, runs=_runs())
-        return Response(self.OutputSerializer(run, context={"request": request, "steps": steps}).data)
+        return _with_steps(self, services.run_get(run_id=run_id, runs=_runs()))
 
 
 class RunResumeApi(APIView):
@@ -167,7 +178,7 @@ class RunResumeApi(APIView):
         if run.status in TERMINAL_STATUSES:
             raise InvalidTransition(services.RUN_FINISHED.format(run_id=run.id, status=run.status))
         services.run_enqueue(run_id=run.id)
-        return _accepted(request, run.id, created=True)
+        return _accepted(self, run.id, created=True)
 
 
 class RunCancelApi(APIView):
@@ -182,9 +193,7 @@ class RunCancelApi(APIView):
         responses={200: OutputSerializer, **error_responses(404, 409)},
     )
     def post(self, request: Request, run_id: UUID) -> Response:
-        run = services.run_cancel(run_id=run_id, runs=_runs())
-        steps = services.run_steps(run_id=run.id, runs=_runs())
-        return Response(self.OutputSerializer(run, context={"request": request, "steps": steps}).data)
+        return _with_steps(self, services.run_cancel(run_id=run_id, runs=_runs()))
 
 
 class RunDraftListApi(APIView):
@@ -235,4 +244,4 @@ class RunPackageApi(APIView):
         package = delivery.package_for_run(run_id=run.id, packages=registry.repository("delivery.packages"))
         if package is None:
             raise NotFound(RUN_HAS_NO_PACKAGE.format(run_id=run.id))
-        return Response(self.OutputSerializer(package, context={"request": request}).data)
+        return object_response(self, package, self.OutputSerializer)

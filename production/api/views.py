@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import registry
-from kernel.api import error_responses
+from kernel.api import error_responses, object_response
 from production import services
 from production.api.serializers import DraftSerializer, qc_by_draft
 
@@ -29,6 +29,4 @@ class DraftDetailApi(APIView):
     def get(self, request: Request, draft_id: UUID) -> Response:
         draft = services.draft_get(draft_id=draft_id, drafts=registry.repository("production.drafts"))
         result = services.qc_result_for_draft(draft_id=draft.id, qc_results=registry.repository("production.qc"))
-        return Response(
-            self.OutputSerializer(draft, context={"qc_by_draft": qc_by_draft([result] if result else [])}).data
-        )
+        return object_response(self, draft, self.OutputSerializer, qc_by_draft=qc_by_draft([result] if result else []))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
@@ -12,10 +13,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import registry
-from kernel.api import HasPermission, Pagination, error_responses, filters, paginated_response
+from kernel.api import (
+    EnumChoiceField,
+    HasPermission,
+    Pagination,
+    error_responses,
+    filters,
+    object_response,
+    paginated_response,
+    validated,
+)
 from strategy import services
-from strategy.api.serializers import STRATEGY_STATUSES, StrategySerializer
-from strategy.domain import StrategyStatus
+from strategy.api.serializers import StrategySerializer
+from strategy.domain import Strategy, StrategyStatus
 
 STRATEGIES = "strategy.documents"
 APPROVE_PERMISSION = "strategy.approve_strategy"
@@ -25,6 +35,18 @@ TAG = "strategies"
 
 def _strategies():
     return registry.repository(STRATEGIES)
+
+
+def _decided(view: APIView, strategy_id: UUID, decide: Callable[..., Strategy]) -> Response:
+    """Approve or reject (`decide`) in the requesting user's name with the notes of the body.
+
+    The view's InputSerializer reads the notes; its OutputSerializer writes the decided version.
+    """
+    notes = validated(view.InputSerializer, view.request.data)["notes"]
+    strategy = decide(
+        strategy_id=strategy_id, by=view.request.user.get_username(), notes=notes, strategies=_strategies()
+    )
+    return object_response(view, strategy, view.OutputSerializer)
 
 
 class CanApproveStrategies(HasPermission):
@@ -38,10 +60,7 @@ class StrategyListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         brief_id = serializers.UUIDField(required=False, help_text="Only this brief's versions, oldest first.")
-        status = serializers.ChoiceField(choices=STRATEGY_STATUSES, required=False)
-
-        def validate_status(self, value: str) -> StrategyStatus:
-            return StrategyStatus(value)
+        status = EnumChoiceField(StrategyStatus, required=False)
 
     @extend_schema(
         operation_id="strategies_list",
@@ -52,10 +71,7 @@ class StrategyListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        wanted = filters(request, self.FilterSerializer)
-        found = services.strategy_list(
-            strategies=_strategies(), brief_id=wanted.get("brief_id"), status=wanted.get("status")
-        )
+        found = services.strategy_list(strategies=_strategies(), **filters(request, self.FilterSerializer))
         return paginated_response(self, found, self.OutputSerializer)
 
 
@@ -70,7 +86,7 @@ class StrategyDetailApi(APIView):
     )
     def get(self, request: Request, strategy_id: UUID) -> Response:
         strategy = services.strategy_get(strategy_id=strategy_id, strategies=_strategies())
-        return Response(self.OutputSerializer(strategy).data)
+        return object_response(self, strategy, self.OutputSerializer)
 
 
 class StrategyApproveApi(APIView):
@@ -96,15 +112,7 @@ class StrategyApproveApi(APIView):
         responses={200: OutputSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
     )
     def post(self, request: Request, strategy_id: UUID) -> Response:
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        strategy = services.strategy_approve(
-            strategy_id=strategy_id,
-            by=request.user.get_username(),
-            notes=given.validated_data["notes"],
-            strategies=_strategies(),
-        )
-        return Response(self.OutputSerializer(strategy).data)
+        return _decided(self, strategy_id, services.strategy_approve)
 
 
 class StrategyRejectApi(APIView):
@@ -130,12 +138,4 @@ class StrategyRejectApi(APIView):
         responses={200: OutputSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
     )
     def post(self, request: Request, strategy_id: UUID) -> Response:
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        strategy = services.strategy_reject(
-            strategy_id=strategy_id,
-            by=request.user.get_username(),
-            notes=given.validated_data["notes"],
-            strategies=_strategies(),
-        )
-        return Response(self.OutputSerializer(strategy).data)
+        return _decided(self, strategy_id, services.strategy_reject)
