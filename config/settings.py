@@ -89,6 +89,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         **_db.get("OPTIONS", {}),
     }
+    # Reuse a connection across requests: opening one runs the PRAGMAs above every time.
+    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     # A file-backed test database, so worker processes can share it with the tests.
     _db.setdefault("TEST", {})["NAME"] = env.str("SQLITE_TEST_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
 elif _db["ENGINE"] == "django.db.backends.postgresql":

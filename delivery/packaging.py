@@ -14,6 +14,7 @@ import html
 import io
 import json
 import posixpath
+import threading
 import uuid
 import zipfile
 from collections import Counter
@@ -254,9 +255,21 @@ def render_strategy_markdown(brief: Brief, strategy: Strategy) -> str:
     return "\n".join(lines)
 
 
+_converters = threading.local()
+
+
+def _markdown_to_html(text: str) -> str:
+    """`markdown.markdown(text, ...)` with one converter per thread, reset between documents
+    (building a converter loads its extensions: most of the cost of a short document)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return converter.reset().convert(text)
+
+
 def render_strategy_html(markdown_text: str, *, title: str, language: str) -> str:
     """A complete, sanitized HTML document from the strategy's Markdown."""
-    body = nh3.clean(markdown.markdown(markdown_text, extensions=["tables", "sane_lists"], output_format="html"))
+    body = nh3.clean(_markdown_to_html(markdown_text))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(language or "en")}">\n'

@@ -116,8 +116,26 @@ class DjangoPackageRepository:
 
     @staticmethod
     def _first(qs) -> Package | None:
-        record = qs.prefetch_related("artifacts").first()
-        return record.to_domain(list(record.artifacts.all())) if record else None
+        """The package `qs` selects (by id or run: at most one) with its artifacts, in one statement:
+        the package row joined to its artifact rows (one row with empty artifact columns when it has none)."""
+        rows = list(
+            qs.order_by("artifacts__order", "artifacts__name").values(
+                *_PACKAGE_COLUMNS, *(f"artifacts__{name}" for name in _ARTIFACT_COLUMNS)
+            )
+        )
+        if not rows:
+            return None
+        package = PackageRecord(**{name: rows[0][name] for name in _PACKAGE_COLUMNS})
+        artifacts = [
+            ArtifactRecord(package_id=package.id, **{name: row[f"artifacts__{name}"] for name in _ARTIFACT_COLUMNS})
+            for row in rows
+            if row["artifacts__id"] is not None
+        ]
+        return package.to_domain(artifacts)
+
+
+_PACKAGE_COLUMNS = tuple(f.attname for f in PackageRecord._meta.concrete_fields)
+_ARTIFACT_COLUMNS = tuple(f.attname for f in ArtifactRecord._meta.concrete_fields if f.attname != "package_id")
 
 
 class InMemoryPackageRepository:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -16,6 +17,12 @@ from kernel.codec import from_primitive, to_primitive
 from kernel.errors import DuplicateError
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: dict
+    index: dict[str, dict]
 
 
 class InMemoryTable(Generic[T]):
@@ -31,6 +38,20 @@ class InMemoryTable(Generic[T]):
         with self.lock:
             row = self._rows.get(row_id)
             return _copy(row) if row is not None else None
+
+    def peek(self, row_id: UUID) -> T | None:
+        """The stored row itself, not a copy: for a repository's own read-only checks, never to hand out."""
+        return self._rows.get(row_id)
+
+    def snapshot(self) -> Snapshot:
+        """The table's state, to `restore` if a block fails. Cheap: stored rows are never changed in place."""
+        with self.lock:
+            return Snapshot(dict(self._rows), {name: dict(index) for name, index in self._index.items()})
+
+    def restore(self, snapshot: Snapshot) -> None:
+        with self.lock:
+            self._rows = dict(snapshot.rows)
+            self._index = {name: dict(index) for name, index in snapshot.index.items()}
 
     def insert(self, row: T) -> T:
         with self.lock:

@@ -85,3 +85,12 @@ class WorkflowRun:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     cancel_requested: bool = False
+
+
+class Advance(enum.Enum):
+    """What the saga's fenced write did (`RunRepository.advance`): wrote the run, wrote it and found
+    that someone asked to cancel it, or wrote nothing because another worker holds the claim."""
+
+    WRITTEN = "written"
+    CANCEL_REQUESTED = "cancel_requested"
+    CLAIM_LOST = "claim_lost"

@@ -8,8 +8,10 @@ lease expires.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
@@ -18,7 +20,8 @@ from django.db.models import Q
 
 from kernel.errors import DuplicateError
 from kernel.memory import InMemoryTable
-from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepRecord, WorkflowRun
+from kernel.sql import insert_row, update_row
+from orchestration.domain import TERMINAL_STATUSES, Advance, RunStatus, StepRecord, WorkflowRun
 from orchestration.models import RunRecord, StepRecordRow
 
 CLAIMABLE = tuple(s.value for s in RunStatus if s not in TERMINAL_STATUSES)
@@ -44,7 +47,21 @@ class RunRepository(Protocol):
         """Take the run for `worker` if it is unclaimed, already ours, or its lease expired."""
 
     def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        """Write the run only if `worker` still holds its claim; False when the claim was lost."""
+        """Write the run only if `worker` still holds its claim; False when the claim was lost.
+
+        A cancel request stored by someone else is kept (never cleared by a run without one)."""
+
+    def advance(
+        self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
+    ) -> Advance:
+        """The saga's write: the run's new state, and `step` when given, only if `worker` holds the claim.
+
+        `fields` names the run's fields that changed (only those are written); None writes them all.
+
+        Both or neither are stored (DuplicateError for a step already recorded). Reports a cancel request
+        someone else stored, so the engine needs no extra read to notice one. Inside the caller's
+        transaction this joins it without a savepoint: on an error the caller's transaction is abandoned.
+        """
 
     def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
         """Claimed, unfinished runs whose lease has expired (their worker died), oldest first."""
@@ -66,6 +83,17 @@ def _claimable(run: WorkflowRun, worker: str, now: dt.datetime) -> bool:
         or run.claimed_by == worker
         or (run.lease_expires_at is not None and run.lease_expires_at <= now)
     )
+
+
+_STEP_TAKEN = "step {name} #{attempt} of run {run} already recorded"
+
+
+def _changed_values(run: WorkflowRun, fields: Iterable[str] | None) -> dict:
+    """The columns to write for `run`: all of them, or those of the named fields."""
+    values = RunRecord.fields_from_domain(run)
+    if fields is None:
+        return values
+    return {name: values[name] for name in fields if name in values}
 
 
 class DjangoRunRepository:
@@ -113,8 +141,33 @@ class DjangoRunRepository:
         return self.get(run_id) if taken else None
 
     def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        fields = RunRecord.fields_from_domain(run)
-        return bool(RunRecord.objects.filter(id=run.id, claimed_by=worker).update(**fields))
+        return self.advance(run, worker=worker) is not Advance.CLAIM_LOST
+
+    def advance(
+        self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
+    ) -> Advance:
+        values = _changed_values(run, fields)
+        if not run.cancel_requested:
+            values.pop("cancel_requested", None)  # never clear a request someone else stored
+        # One statement in the common case: the fenced UPDATE also tells that no cancel was requested.
+        # The saga writes these once per step: kernel.sql sends the same statements as the ORM, cheaper.
+        mine = {"id": run.id, "claimed_by": worker}
+        with transaction.atomic(savepoint=False) if step is not None else contextlib.nullcontext():
+            if run.cancel_requested:
+                outcome = Advance.WRITTEN if update_row(RunRecord, values=values, match=mine) else Advance.CLAIM_LOST
+            elif update_row(RunRecord, values=values, match={**mine, "cancel_requested": False}):
+                outcome = Advance.WRITTEN
+            elif update_row(RunRecord, values=values, match=mine):
+                outcome = Advance.CANCEL_REQUESTED
+            else:
+                outcome = Advance.CLAIM_LOST
+            if step is not None and outcome is not Advance.CLAIM_LOST:
+                try:
+                    insert_row(StepRecordRow.from_domain(step))
+                except IntegrityError as exc:
+                    taken = _STEP_TAKEN.format(name=step.name, attempt=step.attempt, run=step.run_id)
+                    raise DuplicateError(taken) from exc
+        return outcome
 
     def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
         qs = (
@@ -129,7 +182,7 @@ class DjangoRunRepository:
             with transaction.atomic():
                 StepRecordRow.from_domain(step).save(force_insert=True)
         except IntegrityError as exc:
-            raise DuplicateError(f"step {step.name} #{step.attempt} of run {step.run_id} already recorded") from exc
+            raise DuplicateError(_STEP_TAKEN.format(name=step.name, attempt=step.attempt, run=step.run_id)) from exc
         return step
 
     def steps(self, run_id: UUID) -> list[StepRecord]:
@@ -187,12 +240,23 @@ class InMemoryRunRepository:
             )
 
     def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        with self._runs.lock:
-            current = self._runs.get(run.id)
+        return self.advance(run, worker=worker) is not Advance.CLAIM_LOST
+
+    def advance(
+        self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
+    ) -> Advance:
+        with self._runs.lock, self._steps.lock:
+            current = self._runs.peek(run.id)
             if current is None or current.claimed_by != worker:
-                return False
-            self._runs.put(run)
-            return True
+                return Advance.CLAIM_LOST
+            cancelled_by_other = current.cancel_requested and not run.cancel_requested
+            if fields is not None:
+                names = {f.name for f in dataclasses.fields(WorkflowRun)}
+                run = dataclasses.replace(current, **{name: getattr(run, name) for name in fields if name in names})
+            if step is not None:
+                self.add_step(step)
+            self._runs.put(dataclasses.replace(run, cancel_requested=True) if cancelled_by_other else run)
+            return Advance.CANCEL_REQUESTED if cancelled_by_other else Advance.WRITTEN
 
     def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
         return self._runs.find(

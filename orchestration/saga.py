@@ -31,6 +31,7 @@ from kernel import clock
 from kernel.errors import AppError, TransientStepError
 from orchestration.domain import (
     TERMINAL_STATUSES,
+    Advance,
     RunStatus,
     StepError,
     StepKind,
@@ -56,6 +57,10 @@ class WaitForInput(Exception):
 
 class ClaimLost(Exception):
     """Another worker took the run over (our lease expired); stop without writing."""
+
+
+class RunMissing(LookupError):
+    """The run to execute does not exist."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class Progress:
 class _State:
     run: WorkflowRun
     records: list[StepRecord] = field(default_factory=list)
+    # Set when the run's last write found that someone asked to cancel it (see `SagaEngine._set`).
+    cancel_seen: bool = False
 
     @property
     def next_seq(self) -> int:
@@ -177,9 +184,12 @@ class SagaEngine:
         if run is None:
             current = self.runs.get(run_id)
             if current is None:
-                raise LookupError(f"run {run_id} does not exist")
+                raise RunMissing(f"run {run_id} does not exist")
             return current
-        state = _State(run=run, records=self.runs.steps(run_id))
+        # A pending run that never started has no step records (the engine marks a run started
+        # before it records any step): no need to read them.
+        fresh = run.status == RunStatus.PENDING and run.started_at is None
+        state = _State(run=run, records=[] if fresh else self.runs.steps(run_id))
         definition = self.definitions[run.definition]
         try:
             if run.status in (RunStatus.PENDING, RunStatus.RUNNING, RunStatus.WAITING_APPROVAL):
@@ -196,19 +206,26 @@ class SagaEngine:
     def _forward(self, state: _State, definition: SagaDefinition, progress: Progress) -> None:
         now = clock.now()
         self._set(state, status=RunStatus.RUNNING, started_at=state.run.started_at or now, error=None)
+        last = definition.steps[-1].name if definition.steps else None
         for step in definition.steps:
             if state.completed(step.name, StepKind.FORWARD):
                 continue
-            if self._cancel_requested(state):
+            if state.run.cancel_requested or state.cancel_seen:
+                # The run's latest write (just before this step) saw the request: no extra read needed.
+                state.run = dataclasses.replace(state.run, cancel_requested=True)
                 self._begin_compensation(state, cancelled=True)
                 return
-            outcome = self._run_forward_step(state, step, progress)
+            outcome = self._run_forward_step(state, step, progress, completes_run=step.name == last)
             if outcome != "completed":
                 return
-        self._set(state, status=RunStatus.COMPLETED, current_step="", finished_at=clock.now(), release=True)
+        if state.run.status != RunStatus.COMPLETED:  # the last step was done before (a resumed run)
+            self._set(state, status=RunStatus.COMPLETED, current_step="", finished_at=clock.now(), release=True)
 
-    def _run_forward_step(self, state: _State, step: Step, progress: Progress) -> str:
+    def _run_forward_step(self, state: _State, step: Step, progress: Progress, *, completes_run: bool = False) -> str:
+        """Run one step to success, a wait or a failure. The last step's record also completes the run
+        (one write: a run never shows all its steps done while still running)."""
         max_attempts = step.max_attempts or self.step_max_attempts
+        completion = {"completes_run": True} if completes_run else {}
         while True:
             attempt = state.attempts(step.name, StepKind.FORWARD) + 1
             ctx = StepContext(
@@ -223,20 +240,22 @@ class SagaEngine:
                 with self._transaction(step.transactional):
                     output = step.action(ctx)
                     if step.transactional:
-                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output)
+                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output, **completion)
                 if not step.transactional:
                     with self._transaction(True):
-                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output)
+                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output, **completion)
                 progress.step(state.records[-1])
                 return "completed"
             except ClaimLost:
                 raise
             except WaitForInput as wait:
-                record = self._record(
+                record = self._new_record(
                     state, step.name, StepKind.FORWARD, StepStatus.WAITING, attempt, started, wait.output, None
                 )
                 refs = _references(wait.output)
-                self._set(state, status=RunStatus.WAITING_APPROVAL, current_step=step.name, release=True, **refs)
+                self._set(
+                    state, step=record, status=RunStatus.WAITING_APPROVAL, current_step=step.name, release=True, **refs
+                )
                 progress.step(record)
                 return "waiting"
             except Exception as exc:
@@ -316,13 +335,25 @@ class SagaEngine:
     # -- recording ----------------------------------------------------------------------------
 
     def _record_success(
-        self, state: _State, name: str, kind: StepKind, attempt: int, started: dt.datetime, output: dict[str, Any]
+        self,
+        state: _State,
+        name: str,
+        kind: StepKind,
+        attempt: int,
+        started: dt.datetime,
+        output: dict[str, Any],
+        *,
+        completes_run: bool = False,
     ) -> None:
-        self._record(state, name, kind, StepStatus.COMPLETED, attempt, started, output, None)
+        record = self._new_record(state, name, kind, StepStatus.COMPLETED, attempt, started, output, None)
         refs = _references(output) if kind == StepKind.FORWARD else {}
-        self._set(state, current_step=name, **refs)
+        if completes_run:
+            finished = {"status": RunStatus.COMPLETED, "current_step": "", "finished_at": clock.now(), "release": True}
+            self._set(state, step=record, **finished, **refs)
+        else:
+            self._set(state, step=record, current_step=name, **refs)
 
-    def _record(
+    def _new_record(
         self,
         state: _State,
         name: str,
@@ -333,7 +364,7 @@ class SagaEngine:
         output: Mapping[str, Any],
         error: StepError | None,
     ) -> StepRecord:
-        record = StepRecord(
+        return StepRecord(
             id=uuid.uuid4(),
             run_id=state.run.id,
             seq=state.next_seq,
@@ -346,30 +377,44 @@ class SagaEngine:
             output=dict(output),
             error=error,
         )
+
+    def _record(
+        self,
+        state: _State,
+        name: str,
+        kind: StepKind,
+        status: StepStatus,
+        attempt: int,
+        started: dt.datetime,
+        output: Mapping[str, Any],
+        error: StepError | None,
+    ) -> StepRecord:
+        """Record a step attempt on its own (a failure, before the run's state is decided)."""
+        record = self._new_record(state, name, kind, status, attempt, started, output, error)
         self.runs.add_step(record)
         state.records.append(record)
         return record
 
-    def _set(self, state: _State, *, release: bool = False, **changes: Any) -> None:
-        """Write the run's new state, fenced by our claim, renewing (or releasing) the lease."""
+    def _set(self, state: _State, *, release: bool = False, step: StepRecord | None = None, **changes: Any) -> None:
+        """Write the run's new state (with `step`'s record, in one go), fenced by our claim, renewing
+        (or releasing) the lease. The same write reports a cancel request (`state.cancel_seen`)."""
         now = clock.now()
         lease = {"claimed_by": "", "lease_expires_at": None} if release else {"lease_expires_at": now + self.lease}
         run = dataclasses.replace(state.run, updated_at=now, **lease, **changes)
-        if not self.runs.save_claimed(run, worker=self.worker):
+        # Only what changed is written: the run's input and options never do.
+        changed = ("updated_at", *lease, *changes)
+        outcome = self.runs.advance(run, worker=self.worker, step=step, fields=changed)
+        if outcome is Advance.CLAIM_LOST:
             raise ClaimLost(str(state.run.id))
+        state.cancel_seen = outcome is Advance.CANCEL_REQUESTED
+        if step is not None:
+            state.records.append(step)
         if release:
             run = dataclasses.replace(run, claimed_by="", lease_expires_at=None)
         state.run = run
 
     def _renew(self, state: _State, **changes: Any) -> None:
         self._set(state, **changes)
-
-    def _cancel_requested(self, state: _State) -> bool:
-        latest = self.runs.get(state.run.id)
-        if latest is not None and latest.cancel_requested:
-            state.run = dataclasses.replace(state.run, cancel_requested=True)
-            return True
-        return False
 
     @contextlib.contextmanager
     def _transaction(self, enabled: bool) -> Iterator[None]:

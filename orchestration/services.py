@@ -20,7 +20,7 @@ from kernel import clock
 from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
 from onboarding import services as onboarding
 from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepRecord, WorkflowRun
-from orchestration.saga import Progress, SagaDefinition, SagaEngine
+from orchestration.saga import Progress, RunMissing, SagaDefinition, SagaEngine
 from orchestration.workflow import CLIENT_DELIVERY
 from strategy import services as strategy
 
@@ -120,8 +120,10 @@ def run_start_for_brief(
 
 def run_execute(*, run_id: UUID, progress: Progress | None = None, worker: str | None = None) -> WorkflowRun:
     """Drive the run in this process as far as it can go (to completion, a wait, or compensation)."""
-    run_get(run_id=run_id, runs=_runs())
-    return engine(worker=worker).execute(run_id, progress=progress)
+    try:
+        return engine(worker=worker).execute(run_id, progress=progress)
+    except RunMissing:
+        raise RunNotFound(RUN_NOT_FOUND.format(run_id=run_id)) from None
 
 
 def run_enqueue(*, run_id: UUID) -> None:

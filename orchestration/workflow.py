@@ -103,10 +103,12 @@ def discard_strategy(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, A
 
 
 def await_approval(ctx: StepContext) -> dict[str, Any]:
-    current = _strategy(ctx)
     if not ctx.options.get("require_approval"):
-        approved = strategy.strategy_approve(strategy_id=current.id, by=AUTO_APPROVER, strategies=_strategies())
+        # strategy_approve reads the version itself (and fails the same way when it is gone).
+        strategy_id = UUID(ctx.output_of("generate_strategy")["strategy_id"])
+        approved = strategy.strategy_approve(strategy_id=strategy_id, by=AUTO_APPROVER, strategies=_strategies())
         return {"strategy_id": str(approved.id), "approved_by": approved.decided_by, "auto": True}
+    current = _strategy(ctx)
     if current.status == "approved":
         return {"strategy_id": str(current.id), "approved_by": current.decided_by, "auto": False}
     if current.status == "rejected":

@@ -132,7 +132,13 @@ def x_weighted_length(text: str) -> int:
     return total + _weigh_plain(text[position:])
 
 
+# Characters that weigh 1 and start no emoji: text made only of these weighs its length.
+_LIGHT_ONLY = re.compile("[\x00-\xa8\xaa-\xad\xaf-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]*")
+
+
 def _weigh_plain(text: str) -> int:
+    if _LIGHT_ONLY.fullmatch(text):
+        return len(text)
     total = 0
     index = 0
     while index < len(text):

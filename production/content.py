@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from production.channels import measure
@@ -223,9 +224,7 @@ class Writer:
 
     def allowed(self, template: str) -> bool:
         """Template text (without its slots) adds no claim word and no banned term."""
-        static = _SLOT.sub(" ", template).lower()
-        words = (*CLAIM_WORDS, *self.facts.banned)
-        return not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", static) for w in words)
+        return _template_allowed(template, self.facts.banned)
 
     def take(self, pool: str) -> Fact | None:
         """The next unused item of a list fact (values, pains, phrases, proofs), marked as used."""
@@ -306,6 +305,20 @@ class Writer:
 
     def sources(self) -> tuple[str, ...]:
         return tuple(self.used)
+
+
+@lru_cache(maxsize=4096)
+def _template_allowed(template: str, banned: tuple[str, ...]) -> bool:
+    """`Writer.allowed`, remembered: templates and a brief's banned terms repeat across assets and runs."""
+    static = _SLOT.sub(" ", template).lower()
+    return _unwanted_words(banned).search(static) is None
+
+
+@lru_cache(maxsize=256)
+def _unwanted_words(banned: tuple[str, ...]) -> re.Pattern[str]:
+    """Any claim word or banned term as a whole word (one pattern: a match of any alternative is a match)."""
+    words = (*CLAIM_WORDS, *banned)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
 # --- template banks --------------------------------------------------------------------------

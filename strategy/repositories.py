@@ -62,11 +62,12 @@ class DjangoStrategyRepository:
         return self.get(strategy.id)  # type: ignore[return-value]
 
     def save(self, strategy: Strategy) -> Strategy:
+        fields = StrategyRecord.fields_from_domain(strategy)
         try:
             with transaction.atomic():
-                StrategyRecord.objects.update_or_create(
-                    id=strategy.id, defaults=StrategyRecord.fields_from_domain(strategy)
-                )
+                # An upsert by id: one UPDATE when the row exists (the usual case), else an INSERT.
+                if not StrategyRecord.objects.filter(id=strategy.id).update(**fields):
+                    StrategyRecord.objects.create(id=strategy.id, **fields)
         except IntegrityError as exc:
             raise DuplicateError(_duplicate_message(strategy)) from exc
         return self.get(strategy.id)  # type: ignore[return-value]
@@ -133,15 +134,13 @@ class InMemoryStrategyRepository:
         """Hold the table for the block; on an error put back the rows as they were when it began."""
         to_run: list[Callable[[], None]] = []
         with self._strategies.lock:
-            snapshot = list(self._strategies)
+            snapshot = self._strategies.snapshot()
             pending_at_start = len(self._pending)
             self._depth += 1
             try:
                 yield
             except BaseException:
-                self._strategies.clear()
-                for row in snapshot:
-                    self._strategies.put(row)
+                self._strategies.restore(snapshot)
                 del self._pending[pending_at_start:]
                 raise
             finally:

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from production.domain import Draft, QCIssue, QCResult, Severity
-from production.qc.rules import CHECKS, RULES, RULES_BY_ID, Context, Rule, ruleset_version, text_fields, word_count
+from production.qc.rules import (
+    CHECKS,
+    RULES,
+    RULES_BY_ID,
+    Context,
+    Rule,
+    TextField,
+    ruleset_version,
+    shingles,
+    text_fields,
+    word_count,
+)
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -101,10 +112,22 @@ def evaluate_draft(
     threshold: int,
     now: datetime,
     siblings: Sequence[Draft] = (),
+    texts: tuple[TextField, ...] | None = None,
+    shingled: Mapping[UUID, frozenset] | None = None,
 ) -> QCResult:
-    """Check one draft against every rule that fits it; `siblings` (the run's drafts) enable run-level rules."""
-    texts = text_fields(draft)
-    ctx = Context(draft=draft, brief=brief, texts=texts, siblings=tuple(siblings))
+    """Check one draft against every rule that fits it; `siblings` (the run's drafts) enable run-level rules.
+
+    `texts` (the draft's text fields) and `shingled` (the siblings' shingles) may be handed in when
+    already worked out for the run; they are derived from the drafts, so the result is the same.
+    """
+    texts = text_fields(draft) if texts is None else texts
+    ctx = Context(
+        draft=draft,
+        brief=brief,
+        texts=texts,
+        siblings=tuple(siblings),
+        shingled=MappingProxyType({}) if shingled is None else shingled,
+    )
     applied: list[Rule] = []
     issues: list[QCIssue] = []
     passed_rules = 0
@@ -139,5 +162,11 @@ def evaluate_draft(
 def evaluate_run(drafts: Sequence[Draft], brief: Brief, *, threshold: int, now: datetime) -> RunQC:
     """Evaluate every draft of one run (in the given order), each against the others for duplicates."""
     drafts = tuple(drafts)
-    results = tuple(evaluate_draft(d, brief, threshold=threshold, now=now, siblings=drafts) for d in drafts)
+    # Each draft's texts and shingles once per run: the duplicate rule compares every pair.
+    texts = {d.id: text_fields(d) for d in drafts}
+    shingled = MappingProxyType({d.id: shingles(d, texts[d.id]) for d in drafts})
+    results = tuple(
+        evaluate_draft(d, brief, threshold=threshold, now=now, siblings=drafts, texts=texts[d.id], shingled=shingled)
+        for d in drafts
+    )
     return RunQC(results=results, keys=MappingProxyType({d.id: d.key for d in drafts}))

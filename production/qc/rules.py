@@ -8,10 +8,12 @@ applied. Sources for the thresholds: /work/shared/reference/marketing-rules.md.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -70,6 +72,8 @@ class Context:
     brief: Brief
     texts: tuple[TextField, ...]
     siblings: tuple[Draft, ...] = ()
+    # Shingles of the run's drafts by id, worked out once per run (see `shingles`); missing ones are computed.
+    shingled: Mapping[Any, frozenset[tuple[str, ...]]] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
 
 Check = Callable[[Rule, Context], "list[QCIssue] | None"]
@@ -304,9 +308,17 @@ def word_count(texts: Sequence[TextField]) -> int:
 
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive form, for presence checks ("Zoe cafe" finds "Zoë Café")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    decomposed = text if text.isascii() else unicodedata.normalize("NFKD", text)
+    # Combining marks are never ASCII: only the (short) non-ASCII runs need looking at, char by char.
+    stripped = _NON_ASCII.sub(_without_combining, decomposed)
     return " ".join(stripped.casefold().split())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_combining(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
 
 
 def _loose(text: str) -> str:
@@ -314,6 +326,7 @@ def _loose(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
+@lru_cache(maxsize=2048)
 def term_pattern(term: str) -> re.Pattern[str] | None:
     """A case-insensitive whole-word pattern for a term (any run of spaces between its words)."""
     words = term.split()
@@ -331,13 +344,20 @@ def _clean(terms: Sequence[str]) -> list[str]:
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each URL in `text`, trailing punctuation left out."""
+    return list(_url_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Remembered per text: every prose-only rule asks again about the same fields.
     spans = []
     for match in URL.finditer(text):
         end = match.end()
         while end > match.start() and text[end - 1] in ".,;:!?":
             end -= 1
         spans.append((match.start(), end))
-    return spans
+    return tuple(spans)
 
 
 def _urls(field: TextField) -> Iterator[tuple[int, int, str]]:
@@ -348,7 +368,7 @@ def _urls(field: TextField) -> Iterator[tuple[int, int, str]]:
             start = field.text.index(value)
             yield start, start + len(value), value
         return
-    for start, end in url_spans(field.text):
+    for start, end in _url_spans(field.text):
         yield start, end, field.text[start:end]
 
 
@@ -359,7 +379,7 @@ def _matches(
     for field in ctx.texts:
         if prose_only and field.key in LINK_KEYS:
             continue
-        spans = url_spans(field.text) if prose_only else []
+        spans = _url_spans(field.text) if prose_only else ()
         for match in pattern.finditer(field.text):
             if any(s < match.end() and match.start() < e for s, e in spans):
                 continue
@@ -918,8 +938,10 @@ def check_cta(rule: Rule, ctx: Context) -> list[QCIssue]:
 # --- duplicates ------------------------------------------------------------------------------
 
 
-def shingles(draft: Draft) -> frozenset[tuple[str, ...]]:
-    words = [w.casefold() for f in text_fields(draft) if f.key not in LINK_KEYS for w in channels.WORD.findall(f.text)]
+def shingles(draft: Draft, texts: Sequence[TextField] | None = None) -> frozenset[tuple[str, ...]]:
+    """The draft's word 5-grams (`texts`: its text fields, when already read)."""
+    texts = text_fields(draft) if texts is None else texts
+    words = [w.casefold() for f in texts if f.key not in LINK_KEYS for w in channels.WORD.findall(f.text)]
     if len(words) < SHINGLE_SIZE:
         return frozenset({tuple(words)}) if words else frozenset()
     return frozenset(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
@@ -936,14 +958,15 @@ def check_duplicates(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     channel is a normal practice; the same post twice on one channel is not)."""
     if not ctx.siblings:
         return None
-    mine = shingles(ctx.draft)
+    known = ctx.shingled
+    mine = known[ctx.draft.id] if ctx.draft.id in known else shingles(ctx.draft, ctx.texts)
     others = sorted(
         (s for s in ctx.siblings if s.id != ctx.draft.id and s.channel == ctx.draft.channel),
         key=lambda d: (d.key, str(d.id)),
     )
     issues = []
     for other in others:
-        similarity = jaccard(mine, shingles(other))
+        similarity = jaccard(mine, known[other.id] if other.id in known else shingles(other))
         if similarity >= DUPLICATE_JACCARD:
             issues.append(
                 _issue(
