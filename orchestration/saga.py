@@ -227,14 +227,7 @@ class SagaEngine:
         max_attempts = step.max_attempts or self.step_max_attempts
         completion = {"completes_run": True} if completes_run else {}
         while True:
-            attempt = state.attempts(step.name, StepKind.FORWARD) + 1
-            ctx = StepContext(
-                run_id=state.run.id,
-                input=state.run.input,
-                options=state.run.options,
-                outputs=state.outputs(),
-                attempt=attempt,
-            )
+            attempt, ctx = self._next_attempt(state, step.name, StepKind.FORWARD)
             started = clock.now()
             try:
                 with self._transaction(step.transactional):
@@ -259,14 +252,9 @@ class SagaEngine:
                 progress.step(record)
                 return "waiting"
             except Exception as exc:
-                error = StepError(step=step.name, type=type(exc).__name__, message=_message(exc))
-                record = self._record(
-                    state, step.name, StepKind.FORWARD, StepStatus.FAILED, attempt, started, {}, error
-                )
-                progress.step(record)
+                error = self._record_failure(state, step.name, StepKind.FORWARD, attempt, started, exc, progress)
                 if isinstance(exc, TransientStepError) and attempt < max_attempts:
-                    self._renew(state, current_step=step.name)
-                    self.sleep(self.backoff * (2 ** (attempt - 1)))
+                    self._pause_before_retry(state, step.name, attempt)
                     continue
                 if not isinstance(exc, AppError):
                     logger.exception("run %s: step %s crashed", state.run.id, step.name)
@@ -304,14 +292,7 @@ class SagaEngine:
 
     def _run_compensation(self, state: _State, step: Step, forward: StepRecord, progress: Progress) -> StepError | None:
         while True:
-            attempt = state.attempts(step.name, StepKind.COMPENSATION) + 1
-            ctx = StepContext(
-                run_id=state.run.id,
-                input=state.run.input,
-                options=state.run.options,
-                outputs=state.outputs(),
-                attempt=attempt,
-            )
+            attempt, ctx = self._next_attempt(state, step.name, StepKind.COMPENSATION)
             started = clock.now()
             try:
                 with self._transaction(step.transactional):
@@ -322,15 +303,42 @@ class SagaEngine:
             except ClaimLost:
                 raise
             except Exception as exc:
-                error = StepError(step=step.name, type=type(exc).__name__, message=_message(exc))
-                record = self._record(
-                    state, step.name, StepKind.COMPENSATION, StepStatus.FAILED, attempt, started, {}, error
-                )
-                progress.step(record)
+                error = self._record_failure(state, step.name, StepKind.COMPENSATION, attempt, started, exc, progress)
                 if attempt >= self.compensation_max_attempts:
                     return error
-                self._renew(state, current_step=step.name)
-                self.sleep(self.backoff * (2 ** (attempt - 1)))
+                self._pause_before_retry(state, step.name, attempt)
+
+    # -- attempts -------------------------------------------------------------------------------
+
+    def _next_attempt(self, state: _State, name: str, kind: StepKind) -> tuple[int, StepContext]:
+        attempt = state.attempts(name, kind) + 1
+        ctx = StepContext(
+            run_id=state.run.id,
+            input=state.run.input,
+            options=state.run.options,
+            outputs=state.outputs(),
+            attempt=attempt,
+        )
+        return attempt, ctx
+
+    def _record_failure(
+        self,
+        state: _State,
+        name: str,
+        kind: StepKind,
+        attempt: int,
+        started: dt.datetime,
+        exc: Exception,
+        progress: Progress,
+    ) -> StepError:
+        error = StepError(step=name, type=type(exc).__name__, message=_message(exc))
+        progress.step(self._record(state, name, kind, StepStatus.FAILED, attempt, started, {}, error))
+        return error
+
+    def _pause_before_retry(self, state: _State, name: str, attempt: int) -> None:
+        """Keep the claim while waiting, then back off exponentially."""
+        self._renew(state, current_step=name)
+        self.sleep(self.backoff * (2 ** (attempt - 1)))
 
     # -- recording ----------------------------------------------------------------------------
 
