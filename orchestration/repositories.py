@@ -46,10 +46,9 @@ class RunRepository(Protocol):
     def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
         """Take the run for `worker` if it is unclaimed, already ours, or its lease expired."""
 
-    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        """Write the run only if `worker` still holds its claim; False when the claim was lost.
-
-        A cancel request stored by someone else is kept (never cleared by a run without one)."""
+    def request_cancel(self, run_id: UUID, *, now: dt.datetime) -> bool:
+        """Flag an unfinished run for cancellation, writing nothing else (a worker may be running it:
+        its next fenced write sees the flag). False when the run is missing or finished."""
 
     def advance(
         self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
@@ -140,8 +139,11 @@ class DjangoRunRepository:
         )
         return self.get(run_id) if taken else None
 
-    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        return self.advance(run, worker=worker) is not Advance.CLAIM_LOST
+    def request_cancel(self, run_id: UUID, *, now: dt.datetime) -> bool:
+        flagged = RunRecord.objects.filter(id=run_id, status__in=CLAIMABLE).update(
+            cancel_requested=True, updated_at=now
+        )
+        return bool(flagged)
 
     def advance(
         self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
@@ -239,8 +241,13 @@ class InMemoryRunRepository:
                 dataclasses.replace(run, claimed_by=worker, lease_expires_at=now + lease, updated_at=now)
             )
 
-    def save_claimed(self, run: WorkflowRun, *, worker: str) -> bool:
-        return self.advance(run, worker=worker) is not Advance.CLAIM_LOST
+    def request_cancel(self, run_id: UUID, *, now: dt.datetime) -> bool:
+        with self._runs.lock:
+            current = self._runs.peek(run_id)
+            if current is None or current.status in TERMINAL_STATUSES:
+                return False
+            self._runs.put(dataclasses.replace(current, cancel_requested=True, updated_at=now))
+            return True
 
     def advance(
         self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None

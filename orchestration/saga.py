@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -30,7 +31,6 @@ from django.db import transaction
 from kernel import clock
 from kernel.errors import AppError, TransientStepError
 from orchestration.domain import (
-    TERMINAL_STATUSES,
     Advance,
     RunStatus,
     StepError,
@@ -89,8 +89,6 @@ class Step:
     # False for steps whose effects live outside the database (webhooks, e-mail): they run
     # outside the transaction and only their record is written transactionally.
     transactional: bool = True
-    # Errors that retrying cannot fix even though they are transient in kind.
-    max_attempts: int | None = None
 
 
 @dataclass(frozen=True)
@@ -224,19 +222,19 @@ class SagaEngine:
     def _run_forward_step(self, state: _State, step: Step, progress: Progress, *, completes_run: bool = False) -> str:
         """Run one step to success, a wait or a failure. The last step's record also completes the run
         (one write: a run never shows all its steps done while still running)."""
-        max_attempts = step.max_attempts or self.step_max_attempts
-        completion = {"completes_run": True} if completes_run else {}
         while True:
             attempt, ctx = self._next_attempt(state, step.name, StepKind.FORWARD)
             started = clock.now()
             try:
-                with self._transaction(step.transactional):
-                    output = step.action(ctx)
-                    if step.transactional:
-                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output, **completion)
-                if not step.transactional:
-                    with self._transaction(True):
-                        self._record_success(state, step.name, StepKind.FORWARD, attempt, started, output, **completion)
+                self._attempt(
+                    state,
+                    step,
+                    StepKind.FORWARD,
+                    attempt,
+                    started,
+                    functools.partial(step.action, ctx),
+                    completes_run=completes_run,
+                )
                 progress.step(state.records[-1])
                 return "completed"
             except ClaimLost:
@@ -253,7 +251,7 @@ class SagaEngine:
                 return "waiting"
             except Exception as exc:
                 error = self._record_failure(state, step.name, StepKind.FORWARD, attempt, started, exc, progress)
-                if isinstance(exc, TransientStepError) and attempt < max_attempts:
+                if isinstance(exc, TransientStepError) and attempt < self.step_max_attempts:
                     self._pause_before_retry(state, step.name, attempt)
                     continue
                 if not isinstance(exc, AppError):
@@ -295,9 +293,14 @@ class SagaEngine:
             attempt, ctx = self._next_attempt(state, step.name, StepKind.COMPENSATION)
             started = clock.now()
             try:
-                with self._transaction(step.transactional):
-                    output = step.compensate(ctx, forward.output) or {}
-                    self._record_success(state, step.name, StepKind.COMPENSATION, attempt, started, output)
+                self._attempt(
+                    state,
+                    step,
+                    StepKind.COMPENSATION,
+                    attempt,
+                    started,
+                    functools.partial(step.compensate, ctx, forward.output),
+                )
                 progress.step(state.records[-1])
                 return None
             except ClaimLost:
@@ -309,6 +312,29 @@ class SagaEngine:
                 self._pause_before_retry(state, step.name, attempt)
 
     # -- attempts -------------------------------------------------------------------------------
+
+    def _attempt(
+        self,
+        state: _State,
+        step: Step,
+        kind: StepKind,
+        attempt: int,
+        started: dt.datetime,
+        work: Callable[[], dict[str, Any] | None],
+        *,
+        completes_run: bool = False,
+    ) -> None:
+        """Do one attempt's work and record its success. A transactional step's writes and record
+        commit together; for one whose effects live outside the database the work runs first, on
+        its own, and then its record is written (itself atomically)."""
+        if step.transactional:
+            with self._transaction():
+                output = work() or {}
+                self._record_success(state, step.name, kind, attempt, started, output, completes_run=completes_run)
+            return
+        output = work() or {}
+        with self._transaction():
+            self._record_success(state, step.name, kind, attempt, started, output, completes_run=completes_run)
 
     def _next_attempt(self, state: _State, name: str, kind: StepKind) -> tuple[int, StepContext]:
         attempt = state.attempts(name, kind) + 1
@@ -331,13 +357,17 @@ class SagaEngine:
         exc: Exception,
         progress: Progress,
     ) -> StepError:
+        """Record a failed attempt on its own, before the run's next state is decided."""
         error = StepError(step=name, type=type(exc).__name__, message=_message(exc))
-        progress.step(self._record(state, name, kind, StepStatus.FAILED, attempt, started, {}, error))
+        record = self._new_record(state, name, kind, StepStatus.FAILED, attempt, started, {}, error)
+        self.runs.add_step(record)
+        state.records.append(record)
+        progress.step(record)
         return error
 
     def _pause_before_retry(self, state: _State, name: str, attempt: int) -> None:
         """Keep the claim while waiting, then back off exponentially."""
-        self._renew(state, current_step=name)
+        self._set(state, current_step=name)
         self.sleep(self.backoff * (2 ** (attempt - 1)))
 
     # -- recording ----------------------------------------------------------------------------
@@ -386,23 +416,6 @@ class SagaEngine:
             error=error,
         )
 
-    def _record(
-        self,
-        state: _State,
-        name: str,
-        kind: StepKind,
-        status: StepStatus,
-        attempt: int,
-        started: dt.datetime,
-        output: Mapping[str, Any],
-        error: StepError | None,
-    ) -> StepRecord:
-        """Record a step attempt on its own (a failure, before the run's state is decided)."""
-        record = self._new_record(state, name, kind, status, attempt, started, output, error)
-        self.runs.add_step(record)
-        state.records.append(record)
-        return record
-
     def _set(self, state: _State, *, release: bool = False, step: StepRecord | None = None, **changes: Any) -> None:
         """Write the run's new state (with `step`'s record, in one go), fenced by our claim, renewing
         (or releasing) the lease. The same write reports a cancel request (`state.cancel_seen`)."""
@@ -421,12 +434,10 @@ class SagaEngine:
             run = dataclasses.replace(run, claimed_by="", lease_expires_at=None)
         state.run = run
 
-    def _renew(self, state: _State, **changes: Any) -> None:
-        self._set(state, **changes)
-
     @contextlib.contextmanager
-    def _transaction(self, enabled: bool) -> Iterator[None]:
-        if enabled and self.atomic:
+    def _transaction(self) -> Iterator[None]:
+        """A database transaction in db mode; memory mode has none."""
+        if self.atomic:
             with transaction.atomic():
                 yield
         else:
@@ -440,7 +451,3 @@ def _references(output: Mapping[str, Any]) -> dict[str, UUID]:
 def _message(exc: BaseException) -> str:
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return text[:2000]
-
-
-def is_finished(run: WorkflowRun) -> bool:
-    return run.status in TERMINAL_STATUSES

@@ -204,12 +204,10 @@ def run_cancel(*, run_id: UUID, runs, progress: Progress | None = None) -> Workf
         if run.status == RunStatus.CANCELLED:
             return run
         raise InvalidTransition(RUN_FINISHED.format(run_id=run_id, status=run.status))
-    runs.save(dataclasses.replace(run, cancel_requested=True, updated_at=clock.now()))
-    if run.status in (RunStatus.PENDING, RunStatus.WAITING_APPROVAL) and not run.claimed_by:
-        flagged = run_get(run_id=run_id, runs=runs)
-        runs.save(dataclasses.replace(flagged, status=RunStatus.COMPENSATING))
-        return engine().execute(run_id, progress=progress)
-    return run_get(run_id=run_id, runs=runs)
+    runs.request_cancel(run_id, now=clock.now())
+    # Unclaimed (waiting, pending, or its worker died): the engine takes it and compensates now.
+    # Claimed by a live worker: execute hands back the flagged run and that worker compensates.
+    return engine().execute(run_id, progress=progress)
 
 
 def runs_resume_stale(*, runs, progress: Progress | None = None) -> list[WorkflowRun]:
@@ -218,4 +216,4 @@ def runs_resume_stale(*, runs, progress: Progress | None = None) -> list[Workflo
 
 
 def runs_waiting_for_strategy(*, strategy_id: UUID, runs) -> list[WorkflowRun]:
-    return [r for r in runs.list(strategy_id=strategy_id) if r.status == RunStatus.WAITING_APPROVAL]
+    return runs.list(strategy_id=strategy_id, status=RunStatus.WAITING_APPROVAL)

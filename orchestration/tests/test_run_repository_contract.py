@@ -11,7 +11,7 @@ import pytest
 
 from kernel import clock
 from kernel.errors import DuplicateError
-from orchestration.domain import RunStatus, StepError, StepKind, StepRecord, StepStatus, WorkflowRun
+from orchestration.domain import Advance, RunStatus, StepError, StepKind, StepRecord, StepStatus, WorkflowRun
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -142,9 +142,42 @@ def test_claims_are_exclusive_until_the_lease_expires(runs):
     assert [r.id for r in runs.stale(now=later)] == [run.id]
     taken = runs.claim(run.id, worker="w2", now=later, lease=lease)
     assert taken.claimed_by == "w2"
-    assert runs.save_claimed(dataclasses.replace(taken, current_step="x"), worker="w1") is False
-    assert runs.save_claimed(dataclasses.replace(taken, current_step="x"), worker="w2") is True
+    moved = dataclasses.replace(taken, current_step="x")
+    assert runs.advance(moved, worker="w1", fields=["current_step"]) is Advance.CLAIM_LOST
+    assert runs.get(run.id).current_step == ""
+    assert runs.advance(moved, worker="w2", fields=["current_step"]) is Advance.WRITTEN
     assert runs.get(run.id).current_step == "x"
+
+
+def test_advance_writes_the_step_with_the_run_and_reports_a_cancel_request(runs):
+    """The saga's fenced write stores the step and the run together, and never clears a cancel request."""
+    run = runs.create(make_run())
+    claimed = runs.claim(run.id, worker="w1", now=clock.now(), lease=dt.timedelta(seconds=30))
+    step = make_step(run, 1)
+    assert runs.advance(dataclasses.replace(claimed, current_step="step-1"), worker="w1", step=step) is Advance.WRITTEN
+    assert runs.steps(run.id) == [step]
+    assert runs.request_cancel(run.id, now=clock.now()) is True
+    outcome = runs.advance(dataclasses.replace(claimed, current_step="step-2"), worker="w1", fields=["current_step"])
+    assert outcome is Advance.CANCEL_REQUESTED
+    stored = runs.get(run.id)
+    assert stored.cancel_requested is True
+    assert stored.current_step == "step-2"
+
+
+def test_request_cancel_writes_only_the_flag_and_skips_finished_runs(runs):
+    run = runs.create(make_run(status=RunStatus.RUNNING, current_step="produce_drafts", claimed_by="w1"))
+    assert runs.request_cancel(run.id, now=clock.now()) is True
+    stored = runs.get(run.id)
+    assert (stored.status, stored.current_step, stored.claimed_by, stored.cancel_requested) == (
+        RunStatus.RUNNING,
+        "produce_drafts",
+        "w1",
+        True,
+    )
+    done = runs.create(make_run(status=RunStatus.COMPLETED))
+    assert runs.request_cancel(done.id, now=clock.now()) is False
+    assert runs.get(done.id).cancel_requested is False
+    assert runs.request_cancel(uuid.uuid4(), now=clock.now()) is False
 
 
 def test_finished_runs_cannot_be_claimed(runs):

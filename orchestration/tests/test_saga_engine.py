@@ -176,3 +176,19 @@ def test_steps_record_kind_status_times_and_outputs(runs):
     assert undo[0].output == {"undid": "a"}
     assert all(s.finished_at >= s.started_at for s in steps)
     assert steps[1].error.message == "b cannot go on: the input forbids it"
+
+
+def test_cancel_of_a_run_a_live_worker_holds_flags_it_and_that_worker_compensates(runs):
+    """Cancelling leaves a claimed run's state to its worker; the worker sees the flag at its next step."""
+    run = start(runs, wait_at="c")
+    services.run_execute(run_id=run.id)  # a, b done; waiting at c
+    GATES.add(str(run.id))
+    assert runs.claim(run.id, worker="live", now=clock.now(), lease=dt.timedelta(minutes=5))
+    flagged = services.run_cancel(run_id=run.id, runs=runs)
+    assert flagged.status == RunStatus.WAITING_APPROVAL
+    assert flagged.cancel_requested is True
+    assert flagged.claimed_by == "live"
+    assert LEDGER[str(run.id)] == ["a", "b"]
+    done = SagaEngine(runs=runs, definitions={"letters": LETTERS}, worker="live").execute(run.id)
+    assert done.status == RunStatus.CANCELLED
+    assert LEDGER[str(run.id)] == ["a", "b", "undo b", "undo a"]
