@@ -207,7 +207,9 @@ CLIENT_DELIVERY_WORKFLOW = SagaDefinition(
         Step("await_approval", await_approval, revoke_approval),
         Step("produce_drafts", produce_drafts, discard_drafts),
         Step("check_quality", check_quality, discard_quality_results),
-        Step("build_package", build_package, discard_package),
+        # Files are written outside the database transaction (a retry overwrites them: they are
+        # named by run), so the database is not held while the package is written.
+        Step("build_package", build_package, discard_package, transactional=False),
         Step("hand_over", hand_over, revoke_handover, transactional=False),
     ),
 )
