@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import icalendar
@@ -110,8 +111,9 @@ class PackageFile:
     def size(self) -> int:
         return len(self.content)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """Hashed once: the manifest and the recorded artifact both need it."""
         return hashlib.sha256(self.content).hexdigest()
 
 
@@ -128,11 +130,12 @@ class PackageInputs:
     generated_at: dt.datetime
     aicmo_version: str
 
-    @property
+    # Cached: several renderers walk the same ordered drafts and QC results.
+    @cached_property
     def ordered_drafts(self) -> list[Draft]:
         return sorted(self.drafts, key=lambda d: (d.key, str(d.id)))
 
-    @property
+    @cached_property
     def qc_by_draft(self) -> dict[uuid.UUID, QCResult]:
         """The latest QC result of each draft."""
         latest: dict[uuid.UUID, QCResult] = {}

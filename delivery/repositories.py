@@ -147,7 +147,7 @@ class InMemoryPackageRepository:
             stored = self._packages.find_one(lambda p: p.run_id == package.run_id)
             if stored is not None:
                 package = dataclasses.replace(package, id=stored.id)
-            elif self._packages.get(package.id) is not None:
+            elif self._packages.peek(package.id) is not None:
                 raise DuplicateError(f"package {package.id} already exists for another run")
             self._check_artifacts(package)
             return self._packages.put(dataclasses.replace(package, artifacts=_ordered(package.artifacts)))

@@ -375,24 +375,23 @@ class _Reader:
         return value
 
     def email(self, data: Mapping, key: str, path: str) -> str:
-        address = self.text(data, key, path)
-        if address:
-            try:
-                validate_email(address)
-            except ValidationError:
-                self.fail(_at(path, key), BAD_EMAIL)
-                return ""
-        return address
+        return self._validated_text(data, key, path, validate_email, BAD_EMAIL)
 
     def url(self, data: Mapping, key: str, path: str) -> str:
-        address = self.text(data, key, path)
-        if address:
+        return self._validated_text(data, key, path, _url_validator, BAD_URL)
+
+    def _validated_text(
+        self, data: Mapping, key: str, path: str, validator: Callable[[str], None], message: str
+    ) -> str:
+        """An optional text that, when given, must pass a Django validator ("" and `message` when not)."""
+        text = self.text(data, key, path)
+        if text:
             try:
-                _url_validator(address)
+                validator(text)
             except ValidationError:
-                self.fail(_at(path, key), BAD_URL)
+                self.fail(_at(path, key), message)
                 return ""
-        return address
+        return text
 
     def date(self, data: Mapping, key: str, path: str) -> dt.date | None:
         here = _at(path, key)

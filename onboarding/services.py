@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -47,7 +48,7 @@ def brief_submit(*, raw: str | bytes | Mapping, source: str, briefs: BriefReposi
         raise ValidationFailed({"source": [BAD_SOURCE]})
     text = _intake_text(raw)
     now = clock.now()
-    brief = normalize_intake(parse_intake_text(text), brief_id=uuid.uuid4(), intake_id=uuid.uuid4(), now=now)
+    brief = _normalized(text, now=now)
     intake = Intake(
         id=brief.intake_id,
         payload=text,
@@ -60,10 +61,12 @@ def brief_submit(*, raw: str | bytes | Mapping, source: str, briefs: BriefReposi
 
 def brief_validate(*, raw: str | bytes | Mapping) -> Brief:
     """Normalize an intake without storing anything; raises ValidationFailed with every problem."""
-    now = clock.now()
-    return normalize_intake(
-        parse_intake_text(_intake_text(raw)), brief_id=uuid.uuid4(), intake_id=uuid.uuid4(), now=now
-    )
+    return _normalized(_intake_text(raw), now=clock.now())
+
+
+def _normalized(text: str, *, now: datetime) -> Brief:
+    """The brief an intake text makes, with fresh ids for the brief and its intake."""
+    return normalize_intake(parse_intake_text(text), brief_id=uuid.uuid4(), intake_id=uuid.uuid4(), now=now)
 
 
 def _intake_text(raw: str | bytes | Mapping) -> str:

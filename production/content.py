@@ -750,7 +750,7 @@ def _product_section(w: Writer) -> dict[str, Any]:
 
 
 def _words(sections: list[dict[str, Any]]) -> int:
-    return sum(word_count(p) for s in sections for p in s["paragraphs"])
+    return sum(measure(p, "words") for s in sections for p in s["paragraphs"])
 
 
 def _shorten_words(text: str, most: int) -> str:
@@ -821,7 +821,3 @@ def _rsa(w: Writer, channel: str, asset_type: str) -> Composed:
 
 
 _COMPOSERS = {"social": _social, "email": _email, "blog": _blog, "rsa": _rsa}
-
-
-def word_count(text: str) -> int:
-    return measure(text, "words")

@@ -208,7 +208,7 @@ class InMemoryDraftRepository:
             existing = {_natural_key(d): d for d in table.find(lambda d: d.run_id in run_ids)}
             merged = _merge_drafts(drafts, existing, clock.now())
             for draft in merged:
-                holder = table.get(draft.id)
+                holder = table.peek(draft.id)
                 if holder is not None and _natural_key(holder) != _natural_key(draft):
                     raise DuplicateError(DUPLICATE_DRAFT_ID.format(draft_id=draft.id))
             return [table.put(draft) for draft in merged]
@@ -323,9 +323,9 @@ class InMemoryQCResultRepository:
         store = self._store
         with store.lock:
             for result in results:
-                if store.drafts.get(result.draft_id) is None:
+                if store.drafts.peek(result.draft_id) is None:
                     raise ResultDraftMissing(RESULT_DRAFT_MISSING.format(result_id=result.id, draft_id=result.draft_id))
-                holder = store.results.get(result.id)
+                holder = store.results.peek(result.id)
                 if holder is not None and holder.draft_id != result.draft_id:
                     raise DuplicateError(DUPLICATE_RESULT_ID.format(result_id=result.id))
             draft_ids = {r.draft_id for r in results}

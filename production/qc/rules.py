@@ -343,14 +343,11 @@ def _clean(terms: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
-def url_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each URL in `text`, trailing punctuation left out."""
-    return list(_url_spans(text))
-
-
 @lru_cache(maxsize=4096)
 def _url_spans(text: str) -> tuple[tuple[int, int], ...]:
-    # Remembered per text: every prose-only rule asks again about the same fields.
+    """(start, end) of each URL in `text`, trailing punctuation left out.
+
+    Remembered per text: every prose-only rule asks again about the same fields."""
     spans = []
     for match in URL.finditer(text):
         end = match.end()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import uuid
 
@@ -164,8 +163,13 @@ def test_delete_for_run_removes_only_that_run_and_is_idempotent(drafts, qc):
 
 
 def test_returned_results_are_copies(drafts, qc):
-    """A result handed out is detached from storage."""
+    """Every read hands out its own object, equal to what was saved."""
+    # given
     draft = make_draft_saved(drafts)
     [saved] = qc.save_many([make_qc_result(draft)])
-    assert dataclasses.replace(saved, score=0.0) != qc.get_for_draft(draft.id)
-    assert qc.get_for_draft(draft.id).score == saved.score
+    # when
+    first, second = qc.get_for_draft(draft.id), qc.get_for_draft(draft.id)
+    # then
+    assert first == second == saved
+    assert first is not second
+    assert first is not saved
