@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kernel import clock
 from onboarding.domain import (
+    CHANNELS,
     Audience,
     Brand,
     Brief,
@@ -23,6 +24,8 @@ from onboarding.domain import (
     Scope,
     Timeline,
 )
+
+__all__ = ["CHANNELS"]  # the planned-channel vocabulary, for test modules that may not import onboarding
 
 
 def make_intake(**overrides) -> Intake:

@@ -7,15 +7,13 @@ import json
 import zipfile
 
 from delivery import services
-from tests.factories import make_brief
-
-ALL_CHANNELS = ("linkedin", "x", "instagram", "facebook", "email", "blog", "google_ads")
+from tests.factories import CHANNELS, make_brief
 
 
 def rich_brief(**overrides):
     """A brief using every channel, with deliverables naming each and an exclusion."""
     values = {
-        "channels": ALL_CHANNELS,
+        "channels": CHANNELS,
         "scope": dataclasses.replace(
             make_brief().scope,
             deliverables=(

@@ -8,9 +8,6 @@ from decimal import Decimal
 
 from tests.factories import make_brief
 
-# The channels the onboarding context accepts, in its order.
-CHANNELS = ("linkedin", "x", "instagram", "facebook", "email", "blog", "google_ads")
-
 _BASE = make_brief()
 
 

@@ -22,8 +22,8 @@ from strategy.rules import (
     largest_remainder_shares,
     parse_directives,
 )
-from strategy.tests.briefs import CHANNELS, audience, budget, goal, product, timeline
-from tests.factories import make_brief
+from strategy.tests.briefs import audience, budget, goal, product, timeline
+from tests.factories import CHANNELS, make_brief
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 STRATEGY_ID = uuid.UUID(int=42)
