@@ -218,11 +218,14 @@ def test_reading_an_unknown_run_is_a_404(api, suffix):
 
 @pytest.mark.parametrize("action", ["resume", "cancel"])
 def test_acting_on_an_unknown_run_is_a_404(api, action):
-    """Resume and cancel answer 404 for an id no run has."""
+    """Resume and cancel answer 404 for an id no run has, naming the id in the error body."""
+    # given
+    missing = uuid.uuid4()
     # when
-    response = api.post(f"{RUNS}{uuid.uuid4()}/{action}/")
+    response = api.post(f"{RUNS}{missing}/{action}/")
     # then
     assert response.status_code == 404
+    assert response.json()["error"] == {"code": "not_found", "message": RUN_NOT_FOUND.format(run_id=missing)}
 
 
 def test_a_run_without_a_package_answers_404_for_its_package(api, waiting_run):
