@@ -74,13 +74,12 @@ def _held_by_live_worker(run: WorkflowRun) -> bool:
 
 def resume(run: WorkflowRun) -> str:
     """Queue the run to go on from its first unfinished step; the request does not wait for it."""
-    if run.status in TERMINAL_STATUSES:
-        raise InvalidTransition(services.RUN_FINISHED.format(run_id=run.id, status=run.status.value))
+    # Operator guidance first: a waiting run needs its strategy decided, a held run its worker.
     if run.status == RunStatus.WAITING_APPROVAL:
         raise InvalidTransition(WAITS_FOR_APPROVAL.format(run_id=run.id))
     if _held_by_live_worker(run):
         raise Conflict(HELD_BY_WORKER.format(run_id=run.id, worker=run.claimed_by, until=run.lease_expires_at))
-    services.run_enqueue(run_id=run.id)
+    services.run_queue_resume(run_id=run.id, runs=_runs())
     return "queued to resume"
 
 

@@ -185,6 +185,15 @@ def run_resume(*, run_id: UUID, runs, progress: Progress | None = None) -> Workf
     return engine().execute(run_id, progress=progress)
 
 
+def run_queue_resume(*, run_id: UUID, runs) -> WorkflowRun:
+    """Queue an unfinished run to go on from its first unfinished step; the caller does not wait for it."""
+    run = run_get(run_id=run_id, runs=runs)
+    if run.status in TERMINAL_STATUSES:
+        raise InvalidTransition(RUN_FINISHED.format(run_id=run_id, status=run.status))
+    run_enqueue(run_id=run.id)
+    return run
+
+
 def run_retry_compensation(*, run_id: UUID, runs, progress: Progress | None = None) -> WorkflowRun:
     """An operator retries a run whose compensation failed: the compensations not yet done run again."""
     run = run_get(run_id=run_id, runs=runs)

@@ -23,11 +23,11 @@ from kernel.api import (
     paginated_response,
     validated,
 )
-from kernel.errors import InvalidTransition, NotFound, ValidationFailed
+from kernel.errors import NotFound, ValidationFailed
 from onboarding.domain import CHANNELS
 from orchestration import services
 from orchestration.api.serializers import RunAcceptedSerializer, RunSerializer, RunSummarySerializer
-from orchestration.domain import TERMINAL_STATUSES, RunStatus, WorkflowRun
+from orchestration.domain import RunStatus, WorkflowRun
 from production import services as production
 from production.api.serializers import DraftSerializer, qc_by_draft
 
@@ -174,10 +174,7 @@ class RunResumeApi(APIView):
         },
     )
     def post(self, request: Request, run_id: UUID) -> Response:
-        run = services.run_get(run_id=run_id, runs=_runs())
-        if run.status in TERMINAL_STATUSES:
-            raise InvalidTransition(services.RUN_FINISHED.format(run_id=run.id, status=run.status))
-        services.run_enqueue(run_id=run.id)
+        run = services.run_queue_resume(run_id=run_id, runs=_runs())
         return _accepted(self, run.id, created=True)
 
 
