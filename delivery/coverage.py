@@ -7,35 +7,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from delivery.domain import ScopeGap
+from kernel.channels import CHANNEL_CATALOGUE
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from production.domain import Draft
     from strategy.domain import Strategy
 
-# How clients name each channel in a deliverable ("12 LinkedIn posts", "a monthly newsletter").
-CHANNEL_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "linkedin": (r"linked\s?in",),
-    "x": (r"tweets?", r"twitter", r"x\s+(?:posts?|threads?|updates?)", r"posts?\s+(?:on|for)\s+x"),
-    "instagram": (r"instagram", r"insta", r"ig", r"reels?"),
-    "facebook": (r"facebook", r"fb"),
-    "email": (r"e-?mails?", r"newsletters?", r"mailings?", r"e-?blasts?", r"edms?"),
-    "blog": (r"blogs?", r"blog\s?posts?", r"articles?"),
-    "google_ads": (
-        r"google\s+ads?",
-        r"adwords",
-        r"search\s+ads?",
-        r"ppc",
-        r"sem",
-        r"paid\s+search",
-        r"responsive\s+search\s+ads?",
-        r"rsas?",
-    ),
-}
-
 _CHANNEL_PATTERNS = {
-    channel: re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
-    for channel, words in CHANNEL_KEYWORDS.items()
+    name: re.compile(r"(?<!\w)(?:" + "|".join(channel.keywords) + r")(?!\w)", re.IGNORECASE)
+    for name, channel in CHANNEL_CATALOGUE.items()
 }
 
 

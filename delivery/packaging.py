@@ -30,6 +30,8 @@ import nh3
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 
+from kernel.channels import label as channel_label
+
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from production.domain import Draft, QCResult
@@ -47,16 +49,6 @@ MEDIA_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
     ".json": "application/json",
     ".zip": "application/zip",
-}
-
-CHANNEL_LABELS = {
-    "linkedin": "LinkedIn",
-    "x": "X",
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "email": "E-mail",
-    "blog": "Blog",
-    "google_ads": "Google Ads",
 }
 
 # Structured fields shown before the body, then after it, in this order; any others follow by name.
@@ -172,10 +164,6 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split()).replace("|", r"\|")
 
 
-def _channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel.replace("_", " ").title())
-
-
 def _hashtags(draft: Draft) -> str:
     tags = draft.fields.get("hashtags") or ()
     if isinstance(tags, str):
@@ -245,7 +233,7 @@ def render_strategy_markdown(brief: Brief, strategy: Strategy) -> str:
     ]
     for plan in strategy.channel_plans:
         lines.append(
-            f"| {_cell(_channel_label(plan.channel))} | {_number(plan.budget_share)}% | {_cell(plan.cadence)} "
+            f"| {_cell(channel_label(plan.channel))} | {_number(plan.budget_share)}% | {_cell(plan.cadence)} "
             f"| {_cell(', '.join(plan.tactics))} | {_cell(', '.join(plan.asset_types))} | {_cell(plan.rationale)} |"
         )
     lines += ["", "## Milestones", "", "| Date | Milestone | Description |", "| --- | --- | --- |"]
@@ -378,7 +366,7 @@ def render_calendar_ics(inputs: PackageInputs) -> bytes:
         event.add("dtstamp", stamp)
         # UTC: a named zone would need a VTIMEZONE block the calendar does not carry.
         event.add("dtstart", draft.scheduled_at.astimezone(dt.UTC))
-        event.add("summary", f"{_channel_label(draft.channel)}: {draft.title}")
+        event.add("summary", f"{channel_label(draft.channel)}: {draft.title}")
         text, tags, link = _plain_text(draft), _hashtags(draft), _link(draft)
         details = [text, "" if tags in text else tags, link]
         event.add("description", "\n\n".join(part for part in details if part))

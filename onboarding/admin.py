@@ -27,6 +27,7 @@ from kernel.admin import (
     plain_number,
     pretty_json,
 )
+from kernel.channels import label as channel_label
 from onboarding.domain import CHANNELS, Brief, BriefStatus
 from onboarding.models import BriefRecord, IntakeRecord
 
@@ -63,7 +64,7 @@ class ChannelFilter(admin.SimpleListFilter):
     parameter_name = "channel"
 
     def lookups(self, request, model_admin):
-        return [(channel, channel.replace("_", " ")) for channel in CHANNELS]
+        return [(channel, channel_label(channel)) for channel in CHANNELS]
 
     def queryset(self, request, queryset):
         if self.value() in CHANNELS:

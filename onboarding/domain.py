@@ -8,8 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from kernel.channels import CHANNELS
+
 GOAL_TYPES = ("awareness", "engagement", "traffic", "leads", "sales", "retention")
-CHANNELS = ("linkedin", "x", "instagram", "facebook", "email", "blog", "google_ads")
+__all__ = ["CHANNELS", "GOAL_TYPES"]
 
 
 class BriefStatus(enum.StrEnum):

@@ -18,6 +18,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator, URLValidator, validate_email
 
+from kernel.channels import channel_for
 from kernel.codec import to_primitive
 from kernel.errors import ValidationFailed
 from onboarding.domain import (
@@ -74,28 +75,6 @@ NAME_MAX_LENGTH = 200  # client and product names are indexed columns of that wi
 AMOUNT_LIMIT = Decimal(10) ** 12  # budget_amount is DECIMAL(14, 2)
 CENT = Decimal("0.01")
 GRADE_RANGE = (1, 20)
-
-# Looked up after case-folding and dropping everything but letters and digits, so "Google Ads",
-# "google_ads" and "GOOGLE-ADS" are one key.
-CHANNEL_ALIASES: dict[str, str] = {
-    "linkedin": "linkedin",
-    "x": "x",
-    "twitter": "x",
-    "xtwitter": "x",
-    "twitterx": "x",
-    "instagram": "instagram",
-    "ig": "instagram",
-    "insta": "instagram",
-    "facebook": "facebook",
-    "fb": "facebook",
-    "email": "email",
-    "newsletter": "email",
-    "emailnewsletter": "email",
-    "blog": "blog",
-    "googleads": "google_ads",
-    "adwords": "google_ads",
-    "googleadwords": "google_ads",
-}
 
 # ISO 4217 currencies in circulation (fund codes, precious metals and test codes left out).
 ISO_4217_CODES = frozenset(
@@ -411,7 +390,7 @@ class _Reader:
     # --- item canonicalizers (for `strings(each=...)`) -----------------------------------------
 
     def channel(self, text: str, path: str) -> str | None:
-        canonical = CHANNEL_ALIASES.get(re.sub(r"[^a-z0-9]", "", text.casefold()))
+        canonical = channel_for(text)
         if canonical is None:
             self.fail(path, UNKNOWN_CHANNEL.format(value=text))
         return canonical
@@ -609,7 +588,7 @@ class _Reader:
         data = self.child(root, "scope", "$") or {}
 
         def not_a_planned_channel(text: str, path: str) -> str | None:
-            channel = CHANNEL_ALIASES.get(re.sub(r"[^a-z0-9]", "", text.casefold()))
+            channel = channel_for(text)
             if channel in channels:
                 self.fail(path, EXCLUDES_PLANNED_CHANNEL.format(channel=channel))
                 return None

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
-from production.channels import measure
-from production.content_fixes import clause, family_of, sentence, trim_at_word
+from kernel.channels import family_of, measure
+from production.content_fixes import clause, sentence, trim_at_word
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from production.channels import CHANNEL_LIMITS, FieldLimit, hashtags_in, measure
+from kernel.channels import CHANNEL_LIMITS, FieldLimit, family_of, hashtags_in, measure
 
 ELLIPSIS = "…"
 SPONSORED_PREFIX = "Ad:"
@@ -26,22 +26,6 @@ _VERBATIM_FIELDS = frozenset({"link", "final_url"})
 _TRIM_TO_SOFT = frozenset({"subject", "preheader", "meta_description"})
 # Shortest text worth keeping when a part is cut to fit; below it the part goes.
 _MIN_KEPT = 16
-
-FAMILIES = {
-    "x_post": "social",
-    "linkedin_post": "social",
-    "instagram_caption": "social",
-    "facebook_post": "social",
-    "email": "email",
-    "blog_article": "blog",
-    "google_ads_rsa": "rsa",
-}
-CHANNEL_FAMILIES = {"email": "email", "blog": "blog", "google_ads": "rsa"}
-
-
-def family_of(channel: str, asset_type: str) -> str:
-    """social, email, blog or rsa: the structure an asset type is written in."""
-    return FAMILIES.get(asset_type) or CHANNEL_FAMILIES.get(channel, "social")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from production.channels import SOCIAL_CHANNELS
+from kernel.channels import SOCIAL_CHANNELS, default_asset_type
 
 if TYPE_CHECKING:
     from strategy.domain import ChannelPlan
@@ -30,17 +30,6 @@ SOCIAL_CAP = 6
 DEFAULT_CAP = 3
 FIRST_HOUR = 9
 LAST_HOUR = 16  # the latest start, so every slot lies within 09:00-17:00
-
-# When a plan names no asset type, the channel's usual one.
-DEFAULT_ASSET_TYPES = {
-    "linkedin": "linkedin_post",
-    "x": "x_post",
-    "instagram": "instagram_caption",
-    "facebook": "facebook_post",
-    "email": "email",
-    "blog": "blog_article",
-    "google_ads": "google_ads_rsa",
-}
 
 
 @dataclass(frozen=True)
@@ -66,7 +55,7 @@ def plan_assets(*, plan: ChannelPlan, start: dt.date, end: dt.date, seed: str) -
     """Every asset of one channel plan, in slot order, with its publication time (aware, UTC)."""
     days = (end - start).days + 1
     count = asset_count(plan, days)
-    asset_types = tuple(plan.asset_types) or (DEFAULT_ASSET_TYPES.get(plan.channel, f"{plan.channel}_post"),)
+    asset_types = tuple(plan.asset_types) or (default_asset_type(plan.channel),)
     assets = []
     for index in range(count):
         slot = index + 1

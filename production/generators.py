@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from kernel import clock
+from kernel.channels import CHANNEL_LIMITS, family_of
 from kernel.errors import TransientStepError
-from production.channels import CHANNEL_LIMITS
 from production.content import CLAIM_WORDS, Composed, Facts, compose
-from production.content_fixes import BrandRules, family_of, finish
+from production.content_fixes import BrandRules, finish
 from production.domain import Draft, LLMCall
 
 if TYPE_CHECKING:

@@ -16,6 +16,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from kernel.channels import CHANNEL_CATALOGUE, channel_for, default_asset_type
+from kernel.channels import label as channel_label
 from kernel.errors import PermanentStepError
 from strategy.domain import KPI, Cadence, ChannelPlan, Milestone, Strategy, StrategyStatus
 
@@ -39,26 +41,6 @@ class StrategyInvariantError(PermanentStepError):
 
 
 # --- Channels -------------------------------------------------------------------------------
-
-CHANNEL_LABELS = {
-    "linkedin": "LinkedIn",
-    "x": "X",
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "email": "email",
-    "blog": "blog",
-    "google_ads": "Google Ads",
-}
-
-ASSET_TYPES = {
-    "linkedin": ("linkedin_post",),
-    "x": ("x_post",),
-    "instagram": ("instagram_caption",),
-    "facebook": ("facebook_post",),
-    "email": ("email",),
-    "blog": ("blog_article",),
-    "google_ads": ("google_ads_rsa",),
-}
 
 
 @dataclass(frozen=True)
@@ -177,24 +159,6 @@ RAISE_WORDS = frozenset(
 LOWER_WORDS = frozenset(
     {"less", "reduce", "decrease", "lower", "fewer", "cut", "drop", "smaller", "minimise", "minimize"}
 )
-CHANNEL_ALIASES = {
-    "linkedin": "linkedin",
-    "x": "x",
-    "twitter": "x",
-    "instagram": "instagram",
-    "insta": "instagram",
-    "ig": "instagram",
-    "facebook": "facebook",
-    "fb": "facebook",
-    "email": "email",
-    "emails": "email",
-    "newsletter": "email",
-    "newsletters": "email",
-    "blog": "blog",
-    "blogs": "blog",
-    "google_ads": "google_ads",
-    "adwords": "google_ads",
-}
 # A direction word applies to a channel named at most this many words after it, in one clause.
 DIRECTIVE_REACH = 4
 
@@ -215,7 +179,7 @@ def parse_directives(note: str) -> list[Directive]:
     for clause in re.split(r"[,.;:!?\n]+", text):
         words = re.findall(r"[a-z_]+", clause)
         for i, word in enumerate(words):
-            channel = CHANNEL_ALIASES.get(word)
+            channel = channel_for(word)
             if channel is None:
                 continue
             for back in range(i - 1, max(i - 1 - DIRECTIVE_REACH, -1), -1):
@@ -322,7 +286,7 @@ def _channel_plans(brief: Brief, effect: NotesEffect) -> tuple[ChannelPlan, ...]
                 budget_share=share,
                 tactics=_tactics(brief, channel, goal_types),
                 cadence=_cadence(channel, effect.cadence_steps.get(channel, 0)),
-                asset_types=ASSET_TYPES[channel],
+                asset_types=CHANNEL_CATALOGUE[channel].asset_types,
                 rationale=reason,
             )
         )
@@ -330,13 +294,13 @@ def _channel_plans(brief: Brief, effect: NotesEffect) -> tuple[ChannelPlan, ...]
 
 
 def _tactics(brief: Brief, channel: str, goal_types: Sequence[str]) -> tuple[str, ...]:
-    label = CHANNEL_LABELS[channel]
+    label = channel_label(channel)
     product = brief.product
     offer = product.offer.strip()
     by_goal = {
         "awareness": f"Reach {brief.audience.description} on {label} with content on {product.name}",
         "engagement": "Invite replies and shares with questions in the audience's own words",
-        "traffic": f"Link each {ASSET_TYPES[channel][0]} to {product.url or 'the product page'}",
+        "traffic": f"Link each {default_asset_type(channel)} to {product.url or 'the product page'}",
         "leads": f"Capture leads with the offer: {offer}" if offer else "Call to action to get in touch",
         "sales": f"Drive purchases with the offer: {offer}" if offer else f"Call to action to buy {product.name}",
         "retention": "Keep existing customers close: tips, proof points and reminders",
@@ -481,7 +445,7 @@ def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
     start, end, days = brief.timeline.start, brief.timeline.end, brief.timeline.days
     launch = start + timedelta(days=min(7, (days - 1) // 4))
     review = start + timedelta(days=(days - 1) // 2)
-    labels = ", ".join(CHANNEL_LABELS.get(c, c) for c in channels)
+    labels = ", ".join(channel_label(c) for c in channels)
     return (
         Milestone("Kick-off", start, f"Confirm the plan, KPIs and channels with {brief.client.name}."),
         Milestone("Launch", launch, f"First content goes live on {labels}."),
@@ -507,7 +471,7 @@ def _executive_summary(brief: Brief, plans: Sequence[ChannelPlan]) -> str:
     budget = ""
     if brief.budget.amount is not None:
         budget = f" with a budget of {brief.budget.amount:,} {brief.budget.currency}".rstrip()
-    channels = ", ".join(f"{CHANNEL_LABELS.get(p.channel, p.channel)} {p.budget_share}%" for p in plans)
+    channels = ", ".join(f"{channel_label(p.channel)} {p.budget_share}%" for p in plans)
     parts = [
         f"{who} brings {product.name} to {audience.description}{where}.",
         f"{product.name}: {product.description.strip().rstrip('.')}." if product.description.strip() else "",

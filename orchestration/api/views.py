@@ -23,8 +23,8 @@ from kernel.api import (
     paginated_response,
     validated,
 )
+from kernel.channels import CHANNELS
 from kernel.errors import NotFound, ValidationFailed
-from onboarding.domain import CHANNELS
 from orchestration import services
 from orchestration.api.serializers import RunAcceptedSerializer, RunSerializer, RunSummarySerializer
 from orchestration.domain import RunStatus, WorkflowRun

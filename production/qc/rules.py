@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import textstat
 
-from production import channels
+from kernel import channels
 from production.domain import Draft, QCIssue, Severity
 
 if TYPE_CHECKING:

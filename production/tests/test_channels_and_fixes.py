@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from production.channels import CHANNEL_LIMITS, LIMITS_VERSION, hashtags_in, measure, x_weighted_length
+from kernel.channels import CHANNEL_LIMITS, LIMITS_VERSION, hashtags_in, measure, x_weighted_length
 from production.content_fixes import BrandRules, apply_preferred_terms, finish, trim_at_word
 from production.content_schedule import asset_count
 from tests.factories import make_brief, make_strategy

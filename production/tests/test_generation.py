@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
+from kernel.channels import CHANNEL_LIMITS, hashtags_in, measure, x_weighted_length
 from kernel.codec import to_primitive
-from production.channels import CHANNEL_LIMITS, hashtags_in, measure, x_weighted_length
 from production.content import CLAIM_WORDS
 from production.content_schedule import FIRST_HOUR, LAST_HOUR, asset_count
 from production.generators import TemplateGenerator

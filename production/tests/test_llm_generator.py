@@ -11,8 +11,8 @@ import pytest
 from werkzeug import Response
 
 from config import registry
+from kernel.channels import hashtags_in, x_weighted_length
 from kernel.errors import TransientStepError
-from production.channels import hashtags_in, x_weighted_length
 from production.generators import GENERATION_FAILED, GenerationFailed, OpenAIChatGenerator, TemplateGenerator
 from tests.factories import make_brief, make_strategy
 

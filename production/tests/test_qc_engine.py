@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from production.channels import LIMITS_VERSION
+from kernel.channels import LIMITS_VERSION
 from production.domain import Severity
 from production.qc.engine import RUN_PASSED, evaluate_draft, evaluate_run
 from production.qc.rules import RULESET_VERSION

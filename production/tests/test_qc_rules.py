@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from production.channels import x_weighted_length
+from kernel.channels import x_weighted_length
 from production.domain import Severity
 from production.qc.engine import evaluate_draft
 from production.qc.rules import RULES_BY_ID, text_fields

@@ -1,10 +1,9 @@
-"""Channel limits as versioned data, and X's weighted length: shared by generation and QC.
+"""The shared channel vocabulary: names, labels, aliases, asset types, families and limits.
 
-Limits drift (Instagram went from 30 hashtags to 5), so they live here as data with a
-version string that every QC result records. Sources: /work/shared/reference/marketing-rules.md.
-
-Field names match `Draft`: "body" and "title" are the draft's own attributes, every other
-name is a key of `Draft.fields`. A limit on a list field (RSA headlines) applies to each item.
+Every context reads channels from here (intake aliases, strategy labels, the writer's limits, QC,
+package labels), so one channel is spelt one way everywhere. Limits drift (Instagram went from 30
+hashtags to 5), so they live here as versioned data with a version string that every QC result
+records. Sources: the reference notes on channel limits (docs/architecture.md lists them).
 """
 
 from __future__ import annotations
@@ -14,6 +13,125 @@ import unicodedata
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel a brief may plan: how it is named, written and measured."""
+
+    name: str
+    label: str
+    # Spellings an intake or a reviewer's note may use, compared after `alias_key` folding.
+    aliases: tuple[str, ...]
+    # The asset types written for it; the first is the default.
+    asset_types: tuple[str, ...]
+    # How the channel is described in a deliverable ("12 LinkedIn posts", "a monthly newsletter"):
+    # regular-expression fragments, matched as whole words, case-insensitively.
+    keywords: tuple[str, ...]
+    social: bool = False
+    # utm_source of links in its copy ("newsletter" for e-mail, "google" for search ads).
+    utm_source: str = ""
+
+
+CHANNEL_CATALOGUE: MappingProxyType[str, Channel] = MappingProxyType(
+    {
+        c.name: c
+        for c in (
+            Channel(
+                "linkedin", "LinkedIn", ("linkedin", "linked in"), ("linkedin_post",), (r"linked\s?in",), social=True
+            ),
+            Channel(
+                "x",
+                "X",
+                ("x", "twitter", "x twitter", "twitter x", "tweet", "tweets"),
+                ("x_post",),
+                (r"tweets?", r"twitter", r"x\s+(?:posts?|threads?|updates?)", r"posts?\s+(?:on|for)\s+x"),
+                social=True,
+            ),
+            Channel(
+                "instagram",
+                "Instagram",
+                ("instagram", "ig", "insta"),
+                ("instagram_caption",),
+                (r"instagram", r"insta", r"ig", r"reels?"),
+                social=True,
+            ),
+            Channel("facebook", "Facebook", ("facebook", "fb"), ("facebook_post",), (r"facebook", r"fb"), social=True),
+            Channel(
+                "email",
+                "E-mail",
+                ("email", "e-mail", "emails", "newsletter", "newsletters", "email newsletter"),
+                ("email",),
+                (r"e-?mails?", r"newsletters?", r"mailings?", r"e-?blasts?", r"edms?"),
+                utm_source="newsletter",
+            ),
+            Channel("blog", "Blog", ("blog", "blogs"), ("blog_article",), (r"blogs?", r"blog\s?posts?", r"articles?")),
+            Channel(
+                "google_ads",
+                "Google Ads",
+                ("google ads", "google_ads", "adwords", "google adwords"),
+                ("google_ads_rsa",),
+                (
+                    r"google\s+ads?",
+                    r"adwords",
+                    r"search\s+ads?",
+                    r"ppc",
+                    r"sem",
+                    r"paid\s+search",
+                    r"responsive\s+search\s+ads?",
+                    r"rsas?",
+                ),
+                utm_source="google",
+            ),
+        )
+    }
+)
+CHANNELS: tuple[str, ...] = tuple(CHANNEL_CATALOGUE)
+SOCIAL_CHANNELS = frozenset(name for name, c in CHANNEL_CATALOGUE.items() if c.social)
+
+# The structure an asset type is written in: social post, e-mail, blog article, responsive search ad.
+ASSET_FAMILIES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "x_post": "social",
+        "linkedin_post": "social",
+        "instagram_caption": "social",
+        "facebook_post": "social",
+        "email": "email",
+        "blog_article": "blog",
+        "google_ads_rsa": "rsa",
+    }
+)
+_CHANNEL_FAMILIES = {"email": "email", "blog": "blog", "google_ads": "rsa"}
+
+
+def alias_key(text: str) -> str:
+    """How aliases are compared: case-folded, letters and digits only ("Google-Ads" -> "googleads")."""
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+_ALIASES: dict[str, str] = {alias_key(a): c.name for c in CHANNEL_CATALOGUE.values() for a in (c.name, *c.aliases)}
+
+
+def channel_for(text: str) -> str | None:
+    """The channel a name or alias means ("Twitter" -> "x"), or None."""
+    return _ALIASES.get(alias_key(text))
+
+
+def label(channel: str) -> str:
+    """How people read a channel's name ("E-mail", "Google Ads"); unknown names are title-cased."""
+    known = CHANNEL_CATALOGUE.get(channel)
+    return known.label if known else channel.replace("_", " ").title()
+
+
+def default_asset_type(channel: str) -> str:
+    known = CHANNEL_CATALOGUE.get(channel)
+    return known.asset_types[0] if known else f"{channel}_post"
+
+
+def family_of(channel: str, asset_type: str) -> str:
+    """social, email, blog or rsa: the structure an asset type is written in."""
+    return ASSET_FAMILIES.get(asset_type) or _CHANNEL_FAMILIES.get(channel, "social")
+
 
 LIMITS_VERSION = "channel-limits-2025.1"
 
@@ -96,7 +214,6 @@ CHANNEL_LIMITS: MappingProxyType[str, ChannelLimits] = MappingProxyType(
     }
 )
 
-SOCIAL_CHANNELS = frozenset({"x", "linkedin", "instagram", "facebook"})
 
 # X counts every URL as 23 characters, whatever its length (t.co wrapping).
 X_URL_WEIGHT = 23
