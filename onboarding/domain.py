@@ -9,9 +9,9 @@ from decimal import Decimal
 from uuid import UUID
 
 from kernel.channels import CHANNELS
+from kernel.vocabulary import GOAL_TYPES, PRODUCT_KINDS
 
-GOAL_TYPES = ("awareness", "engagement", "traffic", "leads", "sales", "retention")
-__all__ = ["CHANNELS", "GOAL_TYPES"]
+__all__ = ["CHANNELS", "GOAL_TYPES", "PRODUCT_KINDS"]
 
 
 class BriefStatus(enum.StrEnum):
@@ -28,6 +28,10 @@ class Client:
     contact_email: str = ""
     postal_address: str = ""
     industry: str = ""
+    # E.164 ("+15035550100") or a national number kept as written.
+    phone: str = ""
+    # An IANA zone ("Europe/London"); empty means times are planned in UTC.
+    timezone: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,16 @@ class Product:
     proof_points: tuple[str, ...] = ()
     offer: str = ""
     url: str = ""
+    # One of PRODUCT_KINDS; empty when the brief does not say.
+    kind: str = ""
+    # What the product is, in the audience's words ("month-end close software").
+    category: str = ""
+    # What the audience does today instead ("spreadsheets and chasing clients by e-mail").
+    alternative: str = ""
+    # Free text, as the client states it ("£49 a month per firm").
+    price: str = ""
+    # The last day the offer may be promoted.
+    offer_expires: date | None = None
 
 
 @dataclass(frozen=True)
@@ -52,18 +66,36 @@ class Goal:
 class Audience:
     description: str
     pains: tuple[str, ...] = ()
+    # The words the audience uses about the problem (never praise).
     phrases: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
+    # The queries the client wants to be found for (search ads, blog keywords).
+    search_terms: tuple[str, ...] = ()
+    # What happy customers say (praise only, never a pain).
+    testimonials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    date: date
+    label: str
 
 
 @dataclass(frozen=True)
 class Timeline:
     start: date
     end: date
+    # The day content starts going out (the intake defaults it to `start`).
+    launch: date | None = None
+    key_dates: tuple[KeyDate, ...] = ()
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def first_publish_day(self) -> date:
+        return self.launch or self.start
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,8 @@ class Brand:
     substantiated_claims: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
     max_grade_level: float | None = None
+    # Proper nouns and fixed phrases exempt from banned-term checks ("Small Luxury Hotels of the World").
+    allowed_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

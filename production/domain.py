@@ -36,6 +36,9 @@ class Draft:
     sources: tuple[str, ...] = ()
     fixes: tuple[str, ...] = ()
     created_at: datetime | None = None
+    # The strategy pillar this asset serves (its key), and the occasion it was written for.
+    pillar: str = ""
+    occasion: str = ""
 
     @property
     def key(self) -> str:

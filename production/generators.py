@@ -27,7 +27,7 @@ from production.domain import Draft, LLMCall
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
-    from strategy.domain import ChannelPlan
+    from strategy.domain import ChannelPlan, Pillar
 
 GENERATION_FAILED = "The LLM could not write {channel} asset {slot} ({asset_type}): {reason}"
 PROMPT_VERSION = "v1"
@@ -59,8 +59,13 @@ class ContentGenerator(Protocol):
         scheduled_at: datetime,
         run_id: uuid.UUID,
         strategy_id: uuid.UUID,
+        pillar: Pillar | None = None,
+        occasion: str = "",
     ) -> Draft:
-        """One finished draft for `plan.channel`, slot `slot` (fixes applied, not yet stored)."""
+        """One finished draft for `plan.channel`, slot `slot` (fixes applied, not yet stored).
+
+        `pillar` is the strategy pillar the asset serves; `occasion` the key date it is for.
+        """
 
 
 def build_draft(
@@ -75,6 +80,8 @@ def build_draft(
     run_id: uuid.UUID,
     strategy_id: uuid.UUID,
     notes: tuple[str, ...] = (),
+    pillar: Pillar | None = None,
+    occasion: str = "",
 ) -> Draft:
     """Finish composed fields (the mechanical fixes) and wrap them as a Draft."""
     finished = finish(
@@ -102,6 +109,8 @@ def build_draft(
         template=composed.template,
         sources=tuple(dict.fromkeys([*composed.sources, *rule_sources])),
         fixes=fixes,
+        pillar=pillar.key if pillar else "",
+        occasion=occasion,
     )
 
 
@@ -124,6 +133,8 @@ class TemplateGenerator:
         scheduled_at: datetime,
         run_id: uuid.UUID,
         strategy_id: uuid.UUID,
+        pillar: Pillar | None = None,
+        occasion: str = "",
         notes: tuple[str, ...] = (),
         generator_name: str | None = None,
     ) -> Draft:
@@ -140,6 +151,8 @@ class TemplateGenerator:
             run_id=run_id,
             strategy_id=strategy_id,
             notes=notes,
+            pillar=pillar,
+            occasion=occasion,
         )
 
 
@@ -242,6 +255,8 @@ class OpenAIChatGenerator:
         scheduled_at: datetime,
         run_id: uuid.UUID,
         strategy_id: uuid.UUID,
+        pillar: Pillar | None = None,
+        occasion: str = "",
     ) -> Draft:
         channel = plan.channel
         facts = Facts.from_brief(brief)
@@ -265,6 +280,8 @@ class OpenAIChatGenerator:
                 scheduled_at=scheduled_at,
                 run_id=run_id,
                 strategy_id=strategy_id,
+                pillar=pillar,
+                occasion=occasion,
                 notes=(f"generator.fallback: {self.name} failed ({reason}); written by template",),
                 generator_name=f"{self.template.name} (fallback from {self.name})",
             )
@@ -278,6 +295,8 @@ class OpenAIChatGenerator:
             scheduled_at=scheduled_at,
             run_id=run_id,
             strategy_id=strategy_id,
+            pillar=pillar,
+            occasion=occasion,
         )
 
     def _complete(

@@ -27,6 +27,8 @@ class DraftRecord(models.Model):
     sources = models.JSONField(default=list, help_text="Which brief fields fed this asset.")
     fixes = models.JSONField(default=list, help_text="Mechanical fixes applied after generation.")
     created_at = models.DateTimeField()
+    pillar = models.CharField(max_length=50, blank=True, help_text="The strategy pillar this asset serves.")
+    occasion = models.CharField(max_length=200, blank=True, help_text="The key date or moment it was written for.")
 
     class Meta:
         ordering = ["scheduled_at", "channel", "slot"]
@@ -57,6 +59,8 @@ class DraftRecord(models.Model):
             sources=tuple(self.sources),
             fixes=tuple(self.fixes),
             created_at=self.created_at,
+            pillar=self.pillar,
+            occasion=self.occasion,
         )
 
     @classmethod
@@ -78,6 +82,8 @@ class DraftRecord(models.Model):
             sources=list(draft.sources),
             fixes=list(draft.fixes),
             created_at=draft.created_at,
+            pillar=draft.pillar,
+            occasion=draft.occasion,
         )
 
 

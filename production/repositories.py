@@ -40,6 +40,8 @@ _DRAFT_UPDATE_FIELDS = [
     "template",
     "sources",
     "fixes",
+    "pillar",
+    "occasion",
 ]
 
 

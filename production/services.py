@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from kernel.errors import NotFound
-from production.content_schedule import plan_assets
 from production.domain import Draft
 
 if TYPE_CHECKING:
@@ -25,26 +24,27 @@ class DraftNotFound(NotFound):
 def drafts_produce(
     *, run_id: UUID, brief: Brief, strategy: Strategy, drafts: DraftRepository, generator: ContentGenerator
 ) -> list[Draft]:
-    """Write every asset of every channel plan, fixes applied, and store them.
+    """Write every asset the strategy's calendar plans, fixes applied, and store them.
 
     Idempotent for a retried step: drafts are keyed by (run, channel, asset type, slot), so a
     second run replaces the first's content under the same ids.
     """
-    seed = brief.fingerprint or str(brief.id)
+    plans = {plan.channel: plan for plan in strategy.channel_plans}
     produced = []
-    for plan in strategy.channel_plans:
-        for asset in plan_assets(plan=plan, start=strategy.timeline_start, end=strategy.timeline_end, seed=seed):
-            produced.append(
-                generator.generate(
-                    brief=brief,
-                    plan=plan,
-                    slot=asset.slot,
-                    asset_type=asset.asset_type,
-                    scheduled_at=asset.scheduled_at,
-                    run_id=run_id,
-                    strategy_id=strategy.id,
-                )
+    for asset in strategy.calendar:
+        produced.append(
+            generator.generate(
+                brief=brief,
+                plan=plans[asset.channel],
+                slot=asset.slot,
+                asset_type=asset.asset_type,
+                scheduled_at=asset.scheduled_at,
+                run_id=run_id,
+                strategy_id=strategy.id,
+                pillar=strategy.pillar(asset.pillar),
+                occasion=asset.occasion,
             )
+        )
     drafts.save_many(produced)
     return drafts.list_for_run(run_id)
 

@@ -60,6 +60,43 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Pillar:
+    """One message pillar: a value proposition, the proof behind it and the pain it answers.
+
+    `sources` are the brief paths it was built from ("product.value_propositions[0]"), so copy
+    written for the pillar can record its provenance.
+    """
+
+    key: str
+    name: str
+    message: str
+    value_proposition: str
+    proof: str = ""
+    pain: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedAsset:
+    """One asset the plan commits to: its channel, type, slot, publication time and pillar.
+
+    `scheduled_at` is aware, in the client's time zone; `occasion` names a key date or moment
+    the asset is written for ("Giving Tuesday"), empty for an ordinary slot.
+    """
+
+    channel: str
+    asset_type: str
+    slot: int
+    scheduled_at: datetime
+    pillar: str = ""
+    occasion: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}-{self.slot:02d}-{self.asset_type}"
+
+
+@dataclass(frozen=True)
 class Strategy:
     id: UUID
     brief_id: UUID
@@ -84,3 +121,12 @@ class Strategy:
     # newer version can give this one back the status it had.
     superseded_by: UUID | None = None
     status_before_supersede: str = ""
+    # The message pillars copy draws from, and every asset the plan commits to, in calendar order.
+    pillars: tuple[Pillar, ...] = ()
+    calendar: tuple[PlannedAsset, ...] = ()
+
+    def pillar(self, key: str) -> Pillar | None:
+        return next((p for p in self.pillars if p.key == key), None)
+
+    def planned_for(self, channel: str) -> tuple[PlannedAsset, ...]:
+        return tuple(a for a in self.calendar if a.channel == channel)

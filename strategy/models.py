@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 
 from kernel.codec import from_primitive, to_primitive
-from strategy.domain import KPI, ChannelPlan, Milestone, Strategy, StrategyStatus
+from strategy.domain import KPI, ChannelPlan, Milestone, Pillar, PlannedAsset, Strategy, StrategyStatus
 
 
 class StrategyRecord(models.Model):
@@ -39,6 +39,8 @@ class StrategyRecord(models.Model):
     run_id = models.UUIDField(null=True, blank=True, db_index=True)
     superseded_by = models.UUIDField(null=True, blank=True, db_index=True)
     status_before_supersede = models.CharField(max_length=20, blank=True)
+    pillars = models.JSONField(default=list, blank=True)
+    calendar = models.JSONField(default=list, blank=True, help_text="Every planned asset, in calendar order.")
 
     class Meta:
         ordering = ["brief_id", "version"]
@@ -79,6 +81,8 @@ class StrategyRecord(models.Model):
             run_id=self.run_id,
             superseded_by=self.superseded_by,
             status_before_supersede=self.status_before_supersede,
+            pillars=from_primitive(tuple[Pillar, ...], self.pillars),
+            calendar=from_primitive(tuple[PlannedAsset, ...], self.calendar),
         )
 
     @classmethod
@@ -103,4 +107,6 @@ class StrategyRecord(models.Model):
             "run_id": strategy.run_id,
             "superseded_by": strategy.superseded_by,
             "status_before_supersede": strategy.status_before_supersede,
+            "pillars": to_primitive(strategy.pillars),
+            "calendar": to_primitive(strategy.calendar),
         }

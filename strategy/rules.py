@@ -19,7 +19,8 @@ from uuid import UUID
 from kernel.channels import CHANNEL_CATALOGUE, channel_for, default_asset_type
 from kernel.channels import label as channel_label
 from kernel.errors import PermanentStepError
-from strategy.domain import KPI, Cadence, ChannelPlan, Milestone, Strategy, StrategyStatus
+from strategy.calendar import build_calendar
+from strategy.domain import KPI, Cadence, ChannelPlan, Milestone, Pillar, Strategy, StrategyStatus
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief, Goal
@@ -499,6 +500,58 @@ def _positioning(brief: Brief) -> str:
     return text
 
 
+PILLAR_COUNT = 3
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _closest(text: str, candidates: Sequence[tuple[int, str]], used: set[int]) -> tuple[int, str] | None:
+    """The candidate sharing the most words with `text` (unused ones first, then any), or None."""
+    if not candidates:
+        return None
+    words = _words_of(text)
+    ranked = sorted(candidates, key=lambda c: (c[0] in used, -len(words & _words_of(c[1])), c[0]))
+    return ranked[0]
+
+
+def _pillars(brief: Brief) -> tuple[Pillar, ...]:
+    """Up to three pillars: each value proposition with the proof and the pain closest to it."""
+    product, audience = brief.product, brief.audience
+    values = list(enumerate(product.value_propositions))[:PILLAR_COUNT]
+    if not values and product.description.strip():
+        values = [(-1, product.description.strip())]
+    proofs = list(enumerate(product.proof_points))
+    pains = list(enumerate(audience.pains))
+    used_proofs: set[int] = set()
+    used_pains: set[int] = set()
+    pillars = []
+    for number, (index, value) in enumerate(values, start=1):
+        sources = [f"product.value_propositions[{index}]" if index >= 0 else "product.description"]
+        proof = _closest(value, proofs, used_proofs)
+        pain = _closest(value, pains, used_pains)
+        if proof:
+            used_proofs.add(proof[0])
+            sources.append(f"product.proof_points[{proof[0]}]")
+        if pain:
+            used_pains.add(pain[0])
+            sources.append(f"audience.pains[{pain[0]}]")
+        pillars.append(
+            Pillar(
+                key=f"pillar-{number}",
+                name=value.strip().rstrip("."),
+                message=value.strip().rstrip(".") + ".",
+                value_proposition=value.strip(),
+                proof=proof[1].strip() if proof else "",
+                pain=pain[1].strip() if pain else "",
+                sources=tuple(sources),
+            )
+        )
+    return tuple(pillars)
+
+
 def _input_problems(brief: Brief) -> list[str]:
     problems = []
     for i, goal in enumerate(brief.goals):
@@ -523,6 +576,7 @@ def build_strategy(
         raise StrategyInvariantError(problems)
     effect = _notes_effect(rejection_notes)
     plans = _channel_plans(brief, effect)
+    pillars = _pillars(brief)
     strategy = Strategy(
         id=strategy_id,
         brief_id=brief.id,
@@ -538,6 +592,14 @@ def build_strategy(
         created_at=now,
         generator=GENERATOR,
         addressed_notes=_addressed_lines(effect, brief.channels, {p.channel: p.cadence for p in plans}),
+        pillars=pillars,
+        calendar=build_calendar(
+            plans=plans,
+            start=brief.timeline.start,
+            end=brief.timeline.end,
+            seed=brief.fingerprint or str(brief.id),
+            pillars=pillars,
+        ),
     )
     violations = check_invariants(strategy)
     if violations:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from kernel.channels import CHANNEL_LIMITS, LIMITS_VERSION, hashtags_in, measure, x_weighted_length
 from production.content_fixes import BrandRules, apply_preferred_terms, finish, trim_at_word
-from production.content_schedule import asset_count
-from tests.factories import make_brief, make_strategy
 
 
 @pytest.mark.parametrize(
@@ -104,17 +100,3 @@ def test_finish_trims_rsa_fields_to_their_limits():
     assert all(len(d) <= 90 for d in done.fields["descriptions"])
     assert len(done.fields["path1"]) <= 15
     assert any(f.startswith("length.trimmed: headlines") for f in done.fixes)
-
-
-def test_asset_count_follows_cadence_and_caps():
-    """Count = min(cadence over the timeline, channel cap), at least one."""
-    # given
-    strategy = make_strategy(make_brief(channels=("x", "email", "google_ads")))
-    plans = {p.channel: p for p in strategy.channel_plans}
-    # then
-    assert asset_count(plans["x"], days=56) == 6  # several a day, capped at 6 for social
-    assert asset_count(plans["email"], days=56) == 3  # weekly over 8 weeks, capped at 3
-    assert asset_count(plans["google_ads"], days=56) == 2
-    assert asset_count(plans["email"], days=10) == 2  # ceil(1 x 10 / 7)
-    one_a_month = dataclasses.replace(plans["email"], cadence=dataclasses.replace(plans["email"].cadence, posts=0))
-    assert asset_count(one_a_month, days=10) == 1

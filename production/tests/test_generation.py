@@ -12,7 +12,6 @@ import pytest
 from kernel.channels import CHANNEL_LIMITS, hashtags_in, measure, x_weighted_length
 from kernel.codec import to_primitive
 from production.content import CLAIM_WORDS
-from production.content_schedule import FIRST_HOUR, LAST_HOUR, asset_count
 from production.generators import TemplateGenerator
 from production.repositories import InMemoryDraftRepository
 from production.services import drafts_produce
@@ -90,21 +89,15 @@ def test_example_briefs_are_covered(produced):
     assert len(produced) == len(example_brief_paths()) + 2
 
 
-def test_every_planned_channel_gets_its_assets_inside_the_timeline(produced):
-    """Each channel plan gets min(cadence, cap) assets, spread over the timeline at 09:00-16:00 UTC."""
+def test_every_planned_asset_is_written_as_the_calendar_says(produced):
+    """One draft per asset of the strategy's calendar: same channel, type, slot, time and pillar."""
     for _name, (_b, strategy, drafts) in produced.items():
-        days = (strategy.timeline_end - strategy.timeline_start).days + 1
-        for plan in strategy.channel_plans:
-            mine = [d for d in drafts if d.channel == plan.channel]
-            # then
-            assert len(mine) == asset_count(plan, days)
-            assert [d.slot for d in sorted(mine, key=lambda d: d.slot)] == list(range(1, len(mine) + 1))
-            assert {d.asset_type for d in mine} <= set(plan.asset_types)
-            for draft in mine:
-                assert strategy.timeline_start <= draft.scheduled_at.date() <= strategy.timeline_end
-                assert draft.scheduled_at.utcoffset().total_seconds() == 0
-                assert FIRST_HOUR <= draft.scheduled_at.hour <= LAST_HOUR
+        # then
+        written = sorted((d.channel, d.slot, d.asset_type, d.scheduled_at, d.pillar) for d in drafts)
+        planned = sorted((a.channel, a.slot, a.asset_type, a.scheduled_at, a.pillar) for a in strategy.calendar)
+        assert written == planned
         assert {d.channel for d in drafts} == {p.channel for p in strategy.channel_plans}
+        assert all(d.pillar for d in drafts) == bool(strategy.pillars)
 
 
 def test_assets_stay_within_the_hard_limits(produced):

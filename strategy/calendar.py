@@ -1,4 +1,4 @@
-"""Which assets a channel plan asks for, and when each is published.
+"""The asset calendar: which assets each channel plan commits to, when each is published, and its pillar.
 
 The rule (kept small so a run stays quick):
 
@@ -10,6 +10,7 @@ The rule (kept small so a run stays quick):
 * slot i of n is published on day floor((i - 1) x days / n) of the timeline, so the assets
   spread evenly from the first day; the hour is a whole hour from 09:00 to 16:00 UTC, chosen by
   a hash of the brief, the channel and the slot (deterministic, and channels rarely collide).
+* pillars rotate by slot, so each channel carries every pillar in turn.
 """
 
 from __future__ import annotations
@@ -17,27 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from kernel.channels import SOCIAL_CHANNELS, default_asset_type
-
-if TYPE_CHECKING:
-    from strategy.domain import ChannelPlan
+from strategy.domain import ChannelPlan, Pillar, PlannedAsset
 
 ASSET_CAPS = {"email": 3, "blog": 3, "google_ads": 2}
 SOCIAL_CAP = 6
 DEFAULT_CAP = 3
 FIRST_HOUR = 9
 LAST_HOUR = 16  # the latest start, so every slot lies within 09:00-17:00
-
-
-@dataclass(frozen=True)
-class PlannedAsset:
-    channel: str
-    asset_type: str
-    slot: int
-    scheduled_at: dt.datetime
 
 
 def asset_cap(channel: str) -> int:
@@ -51,7 +42,9 @@ def asset_count(plan: ChannelPlan, days: int) -> int:
     return max(1, min(by_cadence, asset_cap(plan.channel)))
 
 
-def plan_assets(*, plan: ChannelPlan, start: dt.date, end: dt.date, seed: str) -> list[PlannedAsset]:
+def plan_assets(
+    *, plan: ChannelPlan, start: dt.date, end: dt.date, seed: str, pillars: Sequence[Pillar] = ()
+) -> list[PlannedAsset]:
     """Every asset of one channel plan, in slot order, with its publication time (aware, UTC)."""
     days = (end - start).days + 1
     count = asset_count(plan, days)
@@ -67,6 +60,7 @@ def plan_assets(*, plan: ChannelPlan, start: dt.date, end: dt.date, seed: str) -
                 asset_type=asset_types[index % len(asset_types)],
                 slot=slot,
                 scheduled_at=dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC),
+                pillar=pillars[index % len(pillars)].key if pillars else "",
             )
         )
     return assets
@@ -75,3 +69,13 @@ def plan_assets(*, plan: ChannelPlan, start: dt.date, end: dt.date, seed: str) -
 def _hash_int(*parts: Any) -> int:
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def build_calendar(
+    *, plans: Sequence[ChannelPlan], start: dt.date, end: dt.date, seed: str, pillars: Sequence[Pillar]
+) -> tuple[PlannedAsset, ...]:
+    """Every planned asset of every channel, in calendar order (time, channel, slot)."""
+    assets = [
+        asset for plan in plans for asset in plan_assets(plan=plan, start=start, end=end, seed=seed, pillars=pillars)
+    ]
+    return tuple(sorted(assets, key=lambda a: (a.scheduled_at, a.channel, a.slot)))
