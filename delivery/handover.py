@@ -1,105 +1,16 @@
-"""Handover to the client: a signed webhook POST of the manifest, then an e-mail with the download link."""
+"""Handover to the client: the e-mail with the download link (the signed webhook POST is delivery.webhooks)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import smtplib
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 from django.core.mail import EmailMessage
 
-from delivery.domain import EMAIL_FAILED, WEBHOOK_FAILED, WEBHOOK_REFUSED, EmailFailed, WebhookFailed, WebhookRefused
+from delivery.domain import EMAIL_FAILED, EmailFailed
 
 WEBHOOK_EVENT = "package.delivered"
-SIGNATURE_HEADER = "X-AICMO-Signature"
-EVENT_HEADER = "X-AICMO-Event"
-DELIVERY_HEADER = "X-AICMO-Delivery"
-# Statuses worth another try; other non-2xx answers (400, 404, a redirect...) will not change.
-RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-BACKOFF_SECONDS = 0.2
-BACKOFF_MAX_SECONDS = 2.0
-
-
-def webhook_signature(body: bytes, secret: str) -> str:
-    """`sha256=<hex HMAC-SHA256 of the exact body>`, what the receiver recomputes to trust the call."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def _host_allowed(host: str, allowlist: Sequence[str]) -> bool:
-    for entry in (e.strip().lower() for e in allowlist):
-        if not entry:
-            continue
-        if entry.startswith(("*.", ".")):
-            domain = entry.lstrip("*.")
-            if host == domain or host.endswith("." + domain):
-                return True
-        elif host == entry:
-            return True
-    return False
-
-
-def check_webhook_target(url: str, allowlist: Sequence[str]) -> None:
-    """Refuse non-HTTP targets, and hosts outside a non-empty allowlist ("host" or "*.domain")."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        raise WebhookRefused(WEBHOOK_REFUSED.format(url=url, reason="only absolute http(s) URLs are called"))
-    if any(e.strip() for e in allowlist) and not _host_allowed(host, allowlist):
-        raise WebhookRefused(WEBHOOK_REFUSED.format(url=url, reason=f"host {host!r} is not in AICMO_WEBHOOK_ALLOWLIST"))
-
-
-def _describe(exc: httpx.TransportError, timeout: float) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {timeout:g}s"
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc)).strip()
-    if not text:
-        return type(exc).__name__
-    return text[0].lower() + text[1:]
-
-
-def post_webhook(
-    *,
-    url: str,
-    body: bytes,
-    delivery_id: str,
-    secret: str,
-    timeout: float,
-    attempts: int,
-    allowlist: Sequence[str] = (),
-) -> int:
-    """POST `body` signed to `url`, retrying transport errors and 5xx/429; the 2xx status on success."""
-    check_webhook_target(url, allowlist)
-    headers = {
-        "Content-Type": "application/json",
-        SIGNATURE_HEADER: webhook_signature(body, secret),
-        EVENT_HEADER: WEBHOOK_EVENT,
-        DELIVERY_HEADER: delivery_id,
-    }
-    attempts = max(1, attempts)
-    made = 0
-    cause = ""
-    # Redirects are not followed: they could lead outside the allowlist, and the body must reach the URL given.
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        for made in range(1, attempts + 1):
-            try:
-                response = client.post(url, content=body, headers=headers)
-            except httpx.TransportError as exc:
-                cause = _describe(exc, timeout)
-            else:
-                if response.is_success:
-                    return response.status_code
-                cause = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                if response.status_code not in RETRYABLE_STATUSES:
-                    break
-            if made < attempts:
-                time.sleep(min(BACKOFF_SECONDS * 2 ** (made - 1), BACKOFF_MAX_SECONDS))
-    raise WebhookFailed(WEBHOOK_FAILED.format(url=url, attempts=made, cause=cause))
 
 
 def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], download_url: str, zip_size: int) -> str:

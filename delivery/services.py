@@ -1,11 +1,14 @@
-"""Delivery use cases: build a run's package, open it, discard it, hand it over and take the handover back."""
+"""Delivery use cases: build a run's package, open it, discard it, hand it over and take the handover back;
+webhook endpoints and their signing secrets."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import json
 import os
+import secrets
 import uuid
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
@@ -13,20 +16,25 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 
-from delivery import handover, packaging
+from delivery import handover, packaging, webhooks
 from delivery.coverage import check_coverage
 from delivery.domain import (
+    SECRET_ALREADY_SHOWN,
     STRATEGY_NOT_DELIVERABLE,
     Artifact,
     Package,
     PackageNotFound,
     PackageStatus,
+    SecretAlreadyShown,
     StrategyNotDeliverable,
+    WebhookEndpoint,
+    WebhookEndpointNotFound,
 )
 from kernel import clock
+from kernel.errors import DuplicateError
 
 if TYPE_CHECKING:
-    from delivery.repositories import PackageRepository
+    from delivery.repositories import PackageRepository, WebhookEndpointRepository
     from onboarding.domain import Brief
     from production.domain import Draft, QCResult
     from strategy.domain import Strategy
@@ -187,6 +195,7 @@ def package_handover(
     package_id: uuid.UUID,
     brief: Brief,
     packages: PackageRepository,
+    endpoints: WebhookEndpointRepository,
     storage: Storage | None = None,
 ) -> Package:
     """Tell the client: signed webhook POST of manifest.json (when set), then the e-mail; mark delivered.
@@ -205,14 +214,12 @@ def package_handover(
     webhook_url = brief.delivery.webhook_url.strip()
     webhook_status = None
     if webhook_url:
-        webhook_status = handover.post_webhook(
+        webhook_status = webhooks.deliver(
             url=webhook_url,
             body=manifest_bytes,
-            delivery_id=str(package.id),
-            secret=settings.AICMO_WEBHOOK_SECRET,
-            timeout=settings.AICMO_WEBHOOK_TIMEOUT,
-            attempts=settings.AICMO_WEBHOOK_ATTEMPTS,
-            allowlist=settings.AICMO_WEBHOOK_ALLOWLIST,
+            event_id=webhook_event_id(),
+            event_type=handover.WEBHOOK_EVENT,
+            secret=webhook_endpoint_for_url(url=webhook_url, endpoints=endpoints).secret,
         )
 
     address = brief.delivery.email.strip() or brief.client.contact_email.strip()
@@ -248,3 +255,60 @@ def package_revoke_handover(*, package_id: uuid.UUID, packages: PackageRepositor
     if package is None or not package.is_delivered:
         return package
     return packages.save(dataclasses.replace(package, status=PackageStatus.BUILT, delivered_at=None))
+
+
+# --- webhook endpoints and their secrets -------------------------------------------------------------
+
+SECRET_PREFIX = "whsec_"  # Standard Webhooks' form: whsec_ + base64 of the key bytes
+SECRET_BYTES = 32
+
+
+def webhook_event_id() -> str:
+    """A new Standard Webhooks message id: unique per event, kept by every retry of that event."""
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def webhook_endpoint_for_url(*, url: str, endpoints: WebhookEndpointRepository) -> WebhookEndpoint:
+    """The endpoint of `url`, made with a new secret the first time the URL is used."""
+    existing = endpoints.get_for_url(url)
+    if existing is not None:
+        return existing
+    now = clock.now()
+    try:
+        return endpoints.create(
+            WebhookEndpoint(id=uuid.uuid4(), url=url, secret=_new_secret(), created_at=now, secret_created_at=now)
+        )
+    except DuplicateError:  # another process made it meanwhile: use theirs
+        made = endpoints.get_for_url(url)
+        if made is None:
+            raise
+        return made
+
+
+def webhook_endpoint_get(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> WebhookEndpoint:
+    endpoint = endpoints.get(endpoint_id)
+    if endpoint is None:
+        raise WebhookEndpointNotFound(endpoint_id)
+    return endpoint
+
+
+def webhook_secret_reveal(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> str:
+    """The endpoint's secret, once: afterwards only a rotation shows a (new) secret."""
+    endpoint = webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=endpoints)
+    if endpoint.secret_revealed_at is not None:
+        raise SecretAlreadyShown(SECRET_ALREADY_SHOWN.format(url=endpoint.url, at=endpoint.secret_revealed_at))
+    endpoints.save(dataclasses.replace(endpoint, secret_revealed_at=clock.now()))
+    return endpoint.secret
+
+
+def webhook_secret_rotate(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> str:
+    """A new secret for the endpoint, returned (shown) once; deliveries are signed with it from now on."""
+    endpoint = webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=endpoints)
+    now = clock.now()
+    secret = _new_secret()
+    endpoints.save(dataclasses.replace(endpoint, secret=secret, secret_created_at=now, secret_revealed_at=now))
+    return secret

@@ -1,5 +1,6 @@
 """Shared REST plumbing: the error body and the one place errors become HTTP statuses, pagination,
-the size-limited JSON parser, throttles, permissions and routing one URL to one view per method.
+the size-limited JSON parser, strict input fields and query parameters, throttles, permissions and
+routing one URL to one view per method (the views' base class is kernel.endpoints.Endpoint).
 
 Every error the API answers has one shape, whoever raised it (a use case, DRF or Django):
 
@@ -88,11 +89,12 @@ ERROR_DESCRIPTIONS = {
 
 
 def error_responses(*codes: int, media_type: str | None = None) -> dict[Any, OpenApiResponse]:
-    """OpenAPI responses with the error body for `codes`; 401 and 429 are always included.
+    """OpenAPI responses with the error body for `codes`; 400 (query parameters), 401, 403 and 429
+    are always included: every operation checks its query, its credentials, a permission and a rate.
 
     `media_type` pins the errors to one type (JSON) where the operation's success is another (a zip).
     """
-    wanted = sorted({401, 429, *codes})
+    wanted = sorted({400, 401, 403, 429, *codes})
     return {
         ((code, media_type) if media_type else code): OpenApiResponse(
             ErrorBodySerializer, description=ERROR_DESCRIPTIONS[code]
@@ -208,8 +210,10 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
 
 
 def filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-    """The list view's validated query parameters (a 400 with every bad parameter otherwise)."""
-    return validated(serializer_class, request.query_params)
+    """The list view's validated filters (a 400 with every bad parameter otherwise); the view's other
+    query parameters (pagination) were checked with it before the view ran (kernel.endpoints)."""
+    given = {name: value for name, value in request.query_params.items() if name in serializer_class().fields}
+    return validated(serializer_class, given)
 
 
 class EnumChoiceField(serializers.ChoiceField):
@@ -223,17 +227,114 @@ class EnumChoiceField(serializers.ChoiceField):
         return self.enum_class(super().to_internal_value(data))
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string, and only a string: DRF's CharField would take 123 or true and store "123"."""
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false (DRF's BooleanField also takes "yes", 1, "on"...)."""
+
+    default_error_messages = {"not_a_boolean": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean")
+        return data
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a JSON string (DRF's UUIDField also takes an integer)."""
+
+    default_error_messages = {"not_a_string": "Must be a UUID string."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A query parameter that is exactly `true` or `false`, as the schema documents it."""
+
+    default_error_messages = {"invalid": 'Must be "true" or "false".'}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data not in ("true", "false"):
+            self.fail("invalid")
+        return data == "true"
+
+
+UNKNOWN_PARAMETER = "Unknown query parameter; this operation takes: {known}."
+NO_PARAMETERS = "Unknown query parameter; this operation takes none."
+REPEATED_PARAMETER = "Given more than once; give it once."
+
+
+def query_parameters(
+    request: Request,
+    serializer_class: type[serializers.Serializer] | None,
+    *,
+    paginated: bool = False,
+) -> dict[str, Any]:
+    """The operation's query parameters, validated: a 400 naming every unknown, repeated or bad one.
+
+    `serializer_class` declares the filters; `paginated` adds `limit` and `offset` (Pagination's range).
+    """
+    fields: dict[str, serializers.Field] = dict(serializer_class().fields) if serializer_class else {}
+    if paginated:
+        fields.update(Pagination.query_fields())
+    errors: dict[str, list[str]] = {}
+    for name in request.query_params:
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            errors[name] = [UNKNOWN_PARAMETER.format(known=known) if known else NO_PARAMETERS]
+        elif len(request.query_params.getlist(name)) > 1:
+            errors[name] = [REPEATED_PARAMETER]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    # One serializer class for the filters and the pagination together (its fields are copied per use).
+    query_serializer = type("QueryParameters", (serializers.Serializer,), dict(fields))
+    return validated(query_serializer, request.query_params)
+
+
 # --- responses ------------------------------------------------------------------------------------
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=&offset=`; lists from services are Python lists, which this slices."""
+    """`?limit=&offset=`; lists from services are Python lists, which this slices.
+
+    Both are validated before the view runs (`query_parameters`): a limit outside 1..200 or a
+    negative offset is a 400, not silently replaced by the default as DRF would.
+    """
 
     max_limit = 200
 
     @property
     def default_limit(self) -> int:  # read at use, so settings overrides apply
         return api_settings.PAGE_SIZE or 50
+
+    @classmethod
+    def query_fields(cls) -> dict[str, serializers.Field]:
+        return {
+            cls.limit_query_param: serializers.IntegerField(min_value=1, max_value=cls.max_limit, required=False),
+            cls.offset_query_param: serializers.IntegerField(min_value=0, required=False),
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def object_response(
@@ -284,15 +385,33 @@ class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
 # --- permissions ----------------------------------------------------------------------------------
 
 
-class HasPermission(BasePermission):
-    """The authenticated user holds `permission` ("app_label.codename"); subclasses set it."""
+MISSING_PERMISSION = "This operation needs the permission {permissions}."
+UNDECLARED_PERMISSIONS = "This operation declares no permission, so nobody may use it."
 
-    permission = ""
-    message = "You do not have permission to perform this action."
+
+class RequiredPermissions(BasePermission):
+    """REST_FRAMEWORK's default: an authenticated user holding every permission the view names.
+
+    A view lists them in `required_permissions` ("app_label.codename", the same ones the admin
+    checks); `()` means any authenticated user. A view that names nothing is refused to everyone,
+    so a new endpoint is closed until someone decides who may use it.
+    """
+
+    message = UNDECLARED_PERMISSIONS
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(self.permission))
+        if not (user and user.is_authenticated):
+            return False
+        required = getattr(view, "required_permissions", None)
+        if required is None:
+            self.message = UNDECLARED_PERMISSIONS
+            return False
+        missing = [perm for perm in required if not user.has_perm(perm)]
+        if missing:
+            self.message = MISSING_PERMISSION.format(permissions=", ".join(missing))
+            return False
+        return True
 
 
 # --- routing --------------------------------------------------------------------------------------
@@ -310,7 +429,8 @@ def method_routes(name: str, **views: type[APIView]):
     callbacks = {method.upper(): view.as_view() for method, view in views.items()}
     if "GET" in callbacks:
         callbacks.setdefault("HEAD", callbacks["GET"])
-    others = type(name, (APIView,), {method.lower(): _not_routed for method in callbacks})
+    # The other methods answer 405 to any signed-in user: nothing to protect in saying what is allowed.
+    others = type(name, (APIView,), {"required_permissions": (), **{m.lower(): _not_routed for m in callbacks}})
     fallback = others.as_view()
 
     def route(request, *args, **kwargs):

@@ -28,7 +28,7 @@ RUN_NOT_FOUND = "Run {run_id} does not exist."
 RUN_NOT_WAITING = "Run {run_id} is {status}, not waiting for approval."
 RUN_FINISHED = "Run {run_id} is already {status}."
 RUN_NOT_RETRYABLE = "Run {run_id} is {status}; only runs whose compensation failed can be retried."
-IDEMPOTENCY_KEY_REUSED = "Idempotency key {key!r} was already used for a run of another brief."
+IDEMPOTENCY_KEY_REUSED = "This idempotency key was already used for a run of another brief."
 
 
 class RunNotFound(NotFound):
@@ -60,7 +60,7 @@ def run_create(
     if idempotency_key:
         existing = runs.get_by_idempotency_key(idempotency_key)
         if existing is not None:
-            return _same_request(existing, brief_id, idempotency_key), False
+            return _same_request(existing, brief_id), False
     definitions = workflow_definitions()
     if definition not in definitions:
         raise ValidationFailed({"definition": [f"unknown workflow {definition!r}"]})
@@ -83,12 +83,12 @@ def run_create(
         existing = runs.get_by_idempotency_key(idempotency_key) if idempotency_key else None
         if existing is None:
             raise
-        return _same_request(existing, brief_id, idempotency_key), False
+        return _same_request(existing, brief_id), False
 
 
-def _same_request(existing: WorkflowRun, brief_id: UUID | None, key: str) -> WorkflowRun:
+def _same_request(existing: WorkflowRun, brief_id: UUID | None) -> WorkflowRun:
     if brief_id is not None and existing.brief_id not in (None, brief_id):
-        raise DuplicateError(IDEMPOTENCY_KEY_REUSED.format(key=key))
+        raise DuplicateError(IDEMPOTENCY_KEY_REUSED)
     return existing
 
 

@@ -49,6 +49,10 @@ def _packages():
     return registry.repository("delivery.packages")
 
 
+def _webhook_endpoints():
+    return registry.repository("delivery.webhook_endpoints")
+
+
 def _brief(ctx: StepContext):
     return onboarding.brief_get(brief_id=UUID(ctx.output_of("normalize_brief")["brief_id"]), briefs=_briefs())
 
@@ -183,7 +187,10 @@ def discard_package(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, An
 
 def hand_over(ctx: StepContext) -> dict[str, Any]:
     package = delivery.package_handover(
-        package_id=UUID(ctx.output_of("build_package")["package_id"]), brief=_brief(ctx), packages=_packages()
+        package_id=UUID(ctx.output_of("build_package")["package_id"]),
+        brief=_brief(ctx),
+        packages=_packages(),
+        endpoints=_webhook_endpoints(),
     )
     return {
         "package_id": str(package.id),

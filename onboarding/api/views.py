@@ -9,10 +9,11 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
 
 from config import registry
+from kernel import permissions
 from kernel.api import Pagination, error_responses, filters, object_response, paginated_response, raw_json_body
+from kernel.endpoints import Endpoint
 from onboarding import services
 from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeDocumentSerializer, IntakeSerializer
 
@@ -25,7 +26,8 @@ def _briefs():
     return registry.repository(BRIEFS)
 
 
-class BriefListApi(APIView):
+class BriefListApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF,)
     pagination_class = Pagination
     OutputSerializer = BriefSerializer
 
@@ -45,7 +47,8 @@ class BriefListApi(APIView):
         return paginated_response(self, found, self.OutputSerializer)
 
 
-class BriefSubmitApi(APIView):
+class BriefSubmitApi(Endpoint):
+    required_permissions = (permissions.SUBMIT_BRIEF,)
     throttle_scope = "briefs.submit"
     # Documents the body; the intake normalizer validates it as a whole (every problem with its path).
     InputSerializer = IntakeDocumentSerializer
@@ -77,7 +80,8 @@ class BriefSubmitApi(APIView):
         )
 
 
-class BriefDetailApi(APIView):
+class BriefDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF,)
     OutputSerializer = BriefSerializer
 
     @extend_schema(
@@ -91,7 +95,8 @@ class BriefDetailApi(APIView):
         return object_response(self, brief, self.OutputSerializer)
 
 
-class BriefIntakeApi(APIView):
+class BriefIntakeApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF, permissions.VIEW_INTAKE)
     OutputSerializer = IntakeSerializer
 
     @extend_schema(

@@ -34,6 +34,8 @@ def child_env(media_root: Path, **extra: str) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         PYTHONUNBUFFERED="1",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        # Loopback receivers (SlowWebhook) are private addresses: the allowlist opens them, as in the tests.
+        AICMO_WEBHOOK_ALLOWLIST="127.0.0.0/8,::1",
     )
     env.update(extra)
     return env
