@@ -299,6 +299,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="2000/hour"),
         "briefs.submit": env.str("API_THROTTLE_BRIEF_SUBMIT", default="120/hour"),
         "runs.start": env.str("API_THROTTLE_RUN_START", default="120/hour"),
+        # Password guesses across many accounts (each account also locks after LOGIN_FAILURES_ALLOWED).
+        "auth.token": env.str("API_THROTTLE_TOKEN", default="30/minute"),
     },
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
