@@ -15,8 +15,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -197,7 +197,9 @@ class WebhookEndpointAdmin(ReadOnlyModelAdmin):
         for endpoint_id in ids:
             endpoint = services.webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=_endpoints())
             try:
-                shown.append({"url": endpoint.url, "secret": operation(endpoint_id=endpoint_id, endpoints=_endpoints())})
+                shown.append(
+                    {"url": endpoint.url, "secret": operation(endpoint_id=endpoint_id, endpoints=_endpoints())}
+                )
             except AppError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
         if not shown:

@@ -28,7 +28,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import transaction
 
-from kernel import clock
+from kernel import clock, logs
 from kernel.errors import AppError, TransientStepError
 from orchestration.domain import (
     Advance,
@@ -176,7 +176,12 @@ class SagaEngine:
         """Claim the run and drive it as far as it can go; return its state afterwards.
 
         A run that another live worker holds, or that is already finished, is returned as is.
+        Every log line written meanwhile, by any context, carries the run id (kernel.logs).
         """
+        with logs.bound(run_id=run_id):
+            return self._execute(run_id, progress=progress)
+
+    def _execute(self, run_id: UUID, *, progress: Progress | None) -> WorkflowRun:
         progress = progress or Progress()
         run = self.runs.claim(run_id, worker=self.worker, now=clock.now(), lease=self.lease)
         if run is None:
