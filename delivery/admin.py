@@ -197,11 +197,11 @@ class WebhookEndpointAdmin(ReadOnlyModelAdmin):
         for endpoint_id in ids:
             endpoint = services.webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=_endpoints())
             try:
-                shown.append(
-                    {"url": endpoint.url, "secret": operation(endpoint_id=endpoint_id, endpoints=_endpoints())}
-                )
+                secret = operation(endpoint_id=endpoint_id, endpoints=_endpoints())
             except AppError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
+            else:
+                shown.append({"url": endpoint.url, "secret": secret})
         if not shown:
             return None
         # The secrets are written into this response only: never into messages, cookies or logs.
