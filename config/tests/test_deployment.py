@@ -210,6 +210,4 @@ def test_throttles_hold_across_two_gunicorn_workers(transactional_db, tmp_path, 
     # then
     assert per_process[200] > LIMIT, per_process
     assert shared == Counter({200: LIMIT, 429: 2 * LIMIT}), shared
-    print(
-        f"\nthrottle {LIMIT}/hour, 2 workers: per-process cache let {per_process[200]} through, {cache_url} {shared[200]}"
-    )
+    print(f"\n{LIMIT}/hour, 2 workers: {per_process[200]} through per-process, {shared[200]} through {cache_url}")
