@@ -213,3 +213,13 @@ def test_input_that_would_break_a_run_is_a_400_naming_the_field_and_stores_nothi
     assert response.status_code == 400, response.content
     assert path in response.json()["error"]["fields"]
     assert api.get(BRIEFS).json()["count"] == 0
+
+
+def test_a_language_the_generator_cannot_write_is_a_400_on_language(api):
+    intake = json.loads(example_intake("local-service"))
+    intake["language"] = "fr-FR"
+    response = api.post(BRIEFS, data=json.dumps(intake), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "language": [messages.LANGUAGE_NOT_WRITTEN.format(tag="fr-FR", languages="en")]
+    }
