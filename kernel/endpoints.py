@@ -17,18 +17,20 @@ from kernel.api import query_parameters
 
 class Endpoint(APIView):
     """One operation. Subclasses set `required_permissions` (kernel.api.RequiredPermissions refuses a
-    view without it) and, for filters, a `FilterSerializer`.
+    view without it) and declare their query parameters in a `QuerySerializer` (lists call theirs
+    `FilterSerializer`).
 
     Before the handler runs, after authentication, permissions and throttles: every query parameter
-    must be one the operation takes (its filters, and `limit`/`offset` when it paginates), given once
-    and valid, or the request is a 400 naming each bad one. `self.query` holds the valid values.
+    must be one the operation takes (those, and `limit`/`offset` when it paginates), given once and
+    valid, or the request is a 400 naming each bad one. `self.query` holds the valid values.
     """
 
     required_permissions: ClassVar[tuple[str, ...]]
+    QuerySerializer: ClassVar[type[serializers.Serializer] | None] = None
     FilterSerializer: ClassVar[type[serializers.Serializer] | None] = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        self.query = query_parameters(
-            request, self.FilterSerializer, paginated=getattr(self, "pagination_class", None) is not None
-        )
+        declared = self.QuerySerializer or self.FilterSerializer
+        paginated = getattr(self, "pagination_class", None) is not None
+        self.query = query_parameters(request, declared, paginated=paginated)
