@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.validators import RegexValidator
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -227,10 +228,20 @@ class EnumChoiceField(serializers.ChoiceField):
         return self.enum_class(super().to_internal_value(data))
 
 
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Null characters are not allowed.")
+
+
 class StrictCharField(serializers.CharField):
-    """A JSON string, and only a string: DRF's CharField would take 123 or true and store "123"."""
+    """A JSON string, and only a string: DRF's CharField would take 123 or true and store "123".
+
+    NUL characters are refused (no database stores them in text), and the schema says so (`pattern`).
+    """
 
     default_error_messages = {"not_a_string": "Must be a string."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(NO_NUL)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

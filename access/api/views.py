@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from access.tokens import token_issue
 from kernel.api import StrictCharField, error_responses, object_response, validated
 from kernel.endpoints import Endpoint
-from kernel.errors import ValidationFailed
 
 WRONG_CREDENTIALS = "The user name or password is wrong, or the account is inactive."
 TAG = "auth"
@@ -41,6 +40,9 @@ class TokenCreateApi(Endpoint):
         class Meta:
             ref_name = "IssuedToken"
 
+    def get_authenticate_header(self, request: Request) -> str:
+        return "Token"  # a wrong password is a 401 (DRF makes it a 403 for views without authenticators)
+
     @extend_schema(
         operation_id="auth_token_create",
         tags=[TAG],
@@ -62,5 +64,5 @@ class TokenCreateApi(Endpoint):
         # The Django request, so django-axes counts the failure and can lock the account.
         user = authenticate(request._request, username=given["username"], password=given["password"])
         if user is None:
-            raise ValidationFailed({"$": [WRONG_CREDENTIALS]})
+            raise exceptions.AuthenticationFailed(WRONG_CREDENTIALS)
         return object_response(self, token_issue(user=user), self.OutputSerializer, status_code=status.HTTP_201_CREATED)

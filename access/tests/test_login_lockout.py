@@ -56,7 +56,7 @@ def test_the_eleventh_wrong_password_locks_the_admin_account(client, account):
 
 
 def test_the_eleventh_wrong_password_locks_the_api_login_too(account):
-    """The token endpoint counts the same failures: 400 ten times, then 429 in the error body, no token."""
+    """The token endpoint counts the same failures: 401 ten times, then 429 in the error body, no token."""
     # given
     api = APIClient()
     # when
@@ -64,8 +64,8 @@ def test_the_eleventh_wrong_password_locks_the_api_login_too(account):
     eleventh = _api_login(api, "wrong-10")
     right = _api_login(api, PASSWORD)
     # then
-    assert [r.status_code for r in failures] == [400] * 10
-    assert failures[0].json()["error"]["fields"] == {"$": [WRONG_CREDENTIALS]}
+    assert [r.status_code for r in failures] == [401] * 10
+    assert failures[0].json()["error"] == {"code": "authentication_failed", "message": WRONG_CREDENTIALS}
     for locked in (eleventh, right):
         assert locked.status_code == 429
         assert locked.json()["error"]["code"] == LOCKED_OUT_CODE
@@ -82,7 +82,7 @@ def test_failures_in_the_admin_and_on_the_api_add_up(client, account):
         _admin_login(client, f"wrong-{i}")
     api_statuses = [_api_login(api, f"wrong-api-{i}").status_code for i in range(5)]
     # then
-    assert api_statuses == [400, 400, 400, 400, 429]
+    assert api_statuses == [401, 401, 401, 401, 429]
     assert _admin_login(client, PASSWORD).status_code == 429
 
 
