@@ -467,7 +467,9 @@ class AudienceIntake(_Section):
 
     description: RequiredText = Field(description="Who the audience is (a planning note: never published as copy).")
     pains: _items(RequiredLine) | None = Field(None, description="Problems the audience has, one per item.")
-    phrases: _items(RequiredLine) | None = Field(None, description="Words the audience uses about the problem (never praise).")
+    phrases: _items(RequiredLine) | None = Field(
+        None, description="Words the audience uses about the problem (never praise)."
+    )
     locations: _items(RequiredLine) | None = Field(None, description="Where the audience is.")
     search_terms: _items(Term) | None = Field(
         None, description="Queries the client wants to be found for; they drive search ads and blog keywords."
@@ -534,7 +536,9 @@ class ScopeIntake(_Section):
     deliverables: _items(RequiredLine) | None = Field(
         None, description='What the client expects to receive ("12 LinkedIn posts").'
     )
-    exclusions: _items(RequiredLine) | None = Field(None, description="Topics, competitors or channels copy must not mention.")
+    exclusions: _items(RequiredLine) | None = Field(
+        None, description="Topics, competitors or channels copy must not mention."
+    )
 
 
 class DeliveryIntake(_Section):
