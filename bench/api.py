@@ -136,7 +136,7 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen, timeout: floa
 def _statements_per_request(fixtures: dict[str, str], counted: int) -> dict[str, float]:
     from django.test import Client
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {fixtures['token']}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {fixtures['token']}", HTTP_HOST="localhost")
     read_url = f"/api/v1/runs/{fixtures['run_id']}/"
 
     def read() -> None:
