@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import io
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from kernel.errors import AppError, Conflict, NotFound, PermanentStepError, ValidationFailed
 
@@ -372,24 +373,54 @@ def paginated_response(
     return paginator.get_paginated_response(data)
 
 
-# --- throttles: rates read at each request, so a settings override takes effect at once -----------
+# --- throttles: counted in the shared cache, one request at a time per key ----------------------------
 
 
 class _RatesFromSettings:
+    """Rates read at each request, so a settings override takes effect at once."""
+
     @property
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+class LockedRateThrottle(SimpleRateThrottle):
+    """DRF's throttle reads a client's request history from the cache and writes it back: two workers
+    doing that at once both count from the same history, and requests over the limit get through.
+    A short lock in the same cache makes the read and the write one step. `cache.add` is atomic in
+    every shared backend (Redis SET NX; a database cache's primary key), so the lock holds across
+    processes; a lock left by a dead process expires after LOCK_SECONDS.
+    """
+
+    LOCK_SECONDS = 5
+    LOCK_POLL_SECONDS = 0.005
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        key = self.get_cache_key(request, view) if self.rate is not None else None
+        if key is None:
+            return super().allow_request(request, view)
+        lock = f"{key}:lock"
+        deadline = time.monotonic() + self.LOCK_SECONDS
+        acquired = self.cache.add(lock, 1, self.LOCK_SECONDS)
+        while not acquired and time.monotonic() < deadline:
+            time.sleep(self.LOCK_POLL_SECONDS)
+            acquired = self.cache.add(lock, 1, self.LOCK_SECONDS)
+        try:
+            return super().allow_request(request, view)
+        finally:
+            if acquired:
+                self.cache.delete(lock)
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle, LockedRateThrottle):
     pass
 
 
-class UserThrottle(_RatesFromSettings, UserRateThrottle):
+class UserThrottle(_RatesFromSettings, UserRateThrottle, LockedRateThrottle):
     pass
 
 
-class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
+class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle, LockedRateThrottle):
     """Applies only to views that set `throttle_scope` (expensive writes: submitting, starting runs)."""
 
 
