@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import io
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -88,21 +89,26 @@ ERROR_DESCRIPTIONS = {
     415: "The request body is not JSON.",
     429: "Too many requests; retry after the time the Retry-After header gives.",
 }
+# Answered by the HTTP server (gunicorn) before the application sees the request, so not in the error body.
+URI_TOO_LONG = OpenApiResponse(description="The address with its query is too long (over 4 KB); nothing was done.")
 
 
 def error_responses(*codes: int, media_type: str | None = None) -> dict[Any, OpenApiResponse]:
     """OpenAPI responses with the error body for `codes`; 400 (query parameters), 401, 403 and 429
     are always included: every operation checks its query, its credentials, a permission and a rate.
+    So is 414, which the HTTP server answers (without the error body) to an overlong address.
 
     `media_type` pins the errors to one type (JSON) where the operation's success is another (a zip).
     """
     wanted = sorted({400, 401, 403, 429, *codes})
-    return {
+    responses: dict[Any, OpenApiResponse] = {
         ((code, media_type) if media_type else code): OpenApiResponse(
             ErrorBodySerializer, description=ERROR_DESCRIPTIONS[code]
         )
         for code in wanted
     }
+    responses[414] = URI_TOO_LONG
+    return responses
 
 
 def error_body(code: str, message: str, fields: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
@@ -283,9 +289,19 @@ class QueryBooleanField(serializers.BooleanField):
         return data == "true"
 
 
+class QueryIntegerField(serializers.IntegerField):
+    """A query parameter written as a whole number (`5`, not `5.0` or ` 5`), as the schema documents it."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not (isinstance(data, str) and re.fullmatch(r"-?[0-9]+", data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 UNKNOWN_PARAMETER = "Unknown query parameter; this operation takes: {known}."
 NO_PARAMETERS = "Unknown query parameter; this operation takes none."
 REPEATED_PARAMETER = "Given more than once; give it once."
+EMPTY_PARAMETER = "Given without a value; leave it out instead."
 
 
 def query_parameters(
@@ -308,6 +324,9 @@ def query_parameters(
             errors[name] = [UNKNOWN_PARAMETER.format(known=known) if known else NO_PARAMETERS]
         elif len(request.query_params.getlist(name)) > 1:
             errors[name] = [REPEATED_PARAMETER]
+        elif request.query_params[name] == "":
+            # DRF reads an empty optional parameter as "not given": `?status=` would list everything.
+            errors[name] = [EMPTY_PARAMETER]
     if errors:
         raise exceptions.ValidationError(errors)
     # One serializer class for the filters and the pagination together (its fields are copied per use).
@@ -334,8 +353,8 @@ class Pagination(LimitOffsetPagination):
     @classmethod
     def query_fields(cls) -> dict[str, serializers.Field]:
         return {
-            cls.limit_query_param: serializers.IntegerField(min_value=1, max_value=cls.max_limit, required=False),
-            cls.offset_query_param: serializers.IntegerField(min_value=0, required=False),
+            cls.limit_query_param: QueryIntegerField(min_value=1, max_value=cls.max_limit, required=False),
+            cls.offset_query_param: QueryIntegerField(min_value=0, required=False),
         }
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
