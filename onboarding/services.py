@@ -11,6 +11,7 @@ from uuid import UUID
 
 from kernel import clock
 from kernel.errors import InvalidTransition, NotFound, ValidationFailed
+from kernel.paging import Page
 from onboarding.domain import Brief, BriefStatus, Intake
 from onboarding.intake import NOT_JSON, NOT_UTF8, normalize_intake, parse_intake_text
 
@@ -94,13 +95,20 @@ def brief_get(*, brief_id: UUID, briefs: BriefRepository) -> Brief:
 
 
 def brief_list(
-    *, briefs: BriefRepository, status: BriefStatus | str | None = None, client_name: str | None = None
-) -> list[Brief]:
-    """Briefs newest first, optionally only one status and/or one client (exact name)."""
-    return briefs.list(
-        status=_status(status) if status is not None else None,
-        client_name=client_name.strip() if client_name is not None else None,
-    )
+    *,
+    briefs: BriefRepository,
+    status: BriefStatus | str | None = None,
+    client_name: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> Page[Brief]:
+    """One page of briefs, newest first, optionally only one status and/or one client (exact name),
+    and how many match."""
+    filters = {
+        "status": _status(status) if status is not None else None,
+        "client_name": client_name.strip() if client_name is not None else None,
+    }
+    return Page(items=briefs.list(**filters, limit=limit, offset=offset), total=briefs.count(**filters))
 
 
 def brief_set_status(*, brief_id: UUID, status: BriefStatus | str, briefs: BriefRepository) -> Brief:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from kernel import clock
 from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
+from kernel.paging import Page
 from strategy.domain import Strategy, StrategyStatus
 from strategy.rules import StrategyInvariantError, build_strategy
 from strategy.signals import strategy_decided
@@ -140,12 +141,17 @@ def strategy_list_versions(*, brief_id: UUID, strategies: StrategyRepository) ->
 
 
 def strategy_list(
-    *, strategies: StrategyRepository, brief_id: UUID | None = None, status: StrategyStatus | str | None = None
-) -> list[Strategy]:
-    """With a brief: its versions, oldest first. Without: every version, newest first. Optionally by status."""
-    if brief_id is not None:
-        return [v for v in strategies.list_for_brief(brief_id) if status is None or v.status == status]
-    return strategies.list(status=status)
+    *,
+    strategies: StrategyRepository,
+    brief_id: UUID | None = None,
+    status: StrategyStatus | str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> Page[Strategy]:
+    """One page of versions and how many match. With a brief: its versions, oldest first. Without:
+    every version, newest first. Optionally by status."""
+    filters = {"brief_id": brief_id, "status": StrategyStatus(status) if status is not None else None}
+    return Page(items=strategies.list(**filters, limit=limit, offset=offset), total=strategies.count(**filters))
 
 
 def strategy_get(*, strategy_id: UUID, strategies: StrategyRepository) -> Strategy:

@@ -20,7 +20,8 @@ from kernel.api import (
     error_responses,
     filters,
     object_response,
-    paginated_response,
+    page_request,
+    paged_response,
     validated,
 )
 from kernel.channels import CHANNELS
@@ -89,8 +90,8 @@ class RunListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.run_list(runs=_runs(), **filters(request, self.FilterSerializer))
-        return paginated_response(self, found, self.OutputSerializer)
+        found = services.run_list(runs=_runs(), **filters(request, self.FilterSerializer), **page_request(self))
+        return paged_response(self, found, self.OutputSerializer)
 
 
 class RunStartApi(APIView):
@@ -216,15 +217,17 @@ class RunDraftListApi(APIView):
     def get(self, request: Request, run_id: UUID) -> Response:
         wanted = filters(request, self.FilterSerializer)
         run = services.run_get(run_id=run_id, runs=_runs())
-        drafts = production.drafts_for_run(run_id=run.id, drafts=registry.repository("production.drafts"))
-        results = qc_by_draft(
-            production.qc_results_for_run(run_id=run.id, qc_results=registry.repository("production.qc"))
+        found = production.drafts_page_for_run(
+            run_id=run.id,
+            drafts=registry.repository("production.drafts"),
+            channel=wanted.get("channel") or None,
+            passed=wanted.get("passed"),
+            **page_request(self),
         )
-        if wanted.get("channel"):
-            drafts = [d for d in drafts if d.channel == wanted["channel"]]
-        if wanted.get("passed") is not None:
-            drafts = [d for d in drafts if d.id in results and results[d.id].passed == wanted["passed"]]
-        return paginated_response(self, drafts, self.OutputSerializer, qc_by_draft=results)
+        results = production.qc_results_for_drafts(
+            draft_ids=[d.id for d in found.items], qc_results=registry.repository("production.qc")
+        )
+        return paged_response(self, found, self.OutputSerializer, qc_by_draft=qc_by_draft(results))
 
 
 class RunPackageApi(APIView):
