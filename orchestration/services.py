@@ -331,6 +331,7 @@ class Reaped:
     requeued: list[UUID] = field(default_factory=list)  # nobody held them and they did not move: task lost
     decided: list[UUID] = field(default_factory=list)  # waiting on a strategy that was decided or replaced
     tasks_failed: int = 0  # task rows of dead workers marked failed
+    waiting_seen: int = 0  # waiting runs looked at (a full page means there may be more)
 
     @property
     def total(self) -> int:
@@ -366,7 +367,9 @@ def runs_reap(*, runs, strategies, now: dt.datetime | None = None, limit: int = 
             run_enqueue(run_id=run.id)
             reaped.requeued.append(run.id)
     quiet_since = now - dt.timedelta(seconds=settings.AICMO_REAPER_INTERVAL_SECONDS)
-    for run in runs.list(status=RunStatus.WAITING_APPROVAL, limit=limit, offset=waiting_offset):
+    waiting = runs.list(status=RunStatus.WAITING_APPROVAL, limit=limit, offset=waiting_offset)
+    reaped.waiting_seen = len(waiting)
+    for run in waiting:
         if run.updated_at > quiet_since or run.strategy_id is None:
             continue  # just decided: the decision's own signal is still queueing it
         if _awaits_decision(run.strategy_id, strategies):
