@@ -343,15 +343,15 @@ def runs_reap(*, runs, strategies, now: dt.datetime | None = None, limit: int = 
 
     - A claim whose lease expired (its worker died or was cut off) is released, once, by a
       compare-and-set, and the run is queued; whoever takes it goes on from its first unfinished step.
-    - An unclaimed run that should be moving but was not written for a lease lost its task (the
-      process that queued it died first); it is queued again.
+    - An unclaimed run that should be moving, was not written for a lease and has no task in the
+      queue lost its task (the process that queued it died first); it is queued again.
     - A run waiting for approval of a strategy version that was decided, replaced or removed is
       queued so that it goes on or ends (compensated, with the reason); `waiting_offset` pages
       through the waiting runs from one pass to the next.
 
     A run queued twice is harmless: the claim decides who runs it, and a finished run is left alone.
     """
-    from orchestration.tasks import fail_lost_tasks
+    from orchestration.tasks import fail_lost_tasks, queued_run_ids
 
     now = now or clock.now()
     reaped = Reaped()
@@ -361,7 +361,11 @@ def runs_reap(*, runs, strategies, now: dt.datetime | None = None, limit: int = 
             logger.warning("run %s: worker %s stopped renewing its claim; queued again", run.id, run.claimed_by)
             run_enqueue(run_id=run.id)
             reaped.released.append(run.id)
-    for run in runs.idle(now=now, quiet_since=now - lease, limit=limit):
+    idle = runs.idle(now=now, quiet_since=now - lease, limit=limit)
+    queued = queued_run_ids() if idle else None
+    for run in idle:
+        if queued is not None and str(run.id) in queued:
+            continue  # still in the queue behind others: it will be picked up
         if runs.touch(run.id, seen=run.updated_at, now=now):
             logger.warning("run %s: %s but in no queue for %s; queued again", run.id, run.status.value, lease)
             run_enqueue(run_id=run.id)

@@ -64,6 +64,20 @@ def uses_database_queue() -> bool:
     return isinstance(task_backends[execute_run.backend], DatabaseBackend)
 
 
+def queued_run_ids() -> set[str] | None:
+    """Ids of the runs that have an `execute_run` task waiting or running in the database queue; None when
+    the queue is another backend's (then a run cannot be known to be queued, and the reaper assumes not)."""
+    if not uses_database_queue():
+        return None
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING], task_path=execute_run.module_path
+    ).values_list("args_kwargs", flat=True)
+    return {str((row.get("args") or [None])[0]) for row in rows}
+
+
 def fail_lost_tasks(*, runs, now: dt.datetime | None = None) -> int:
     """Mark failed the `execute_run` task rows left RUNNING by dead workers; how many were.
 

@@ -65,7 +65,15 @@ def worker(env: dict[str, str], log: Path, *extra: str) -> subprocess.Popen:
     """A `run_worker` process (the documented worker: db_worker plus the reaper), logging to `log`."""
     handle = log.open("a")
     return manage(
-        "run_worker", "--no-reload", "--no-startup-delay", "--interval", "0.05", *extra, env=env, stdout=handle, stderr=handle
+        "run_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0.05",
+        *extra,
+        env=env,
+        stdout=handle,
+        stderr=handle,
     )
 
 
@@ -148,13 +156,6 @@ class Webhook:
         self.server.server_close()
 
 
-# Kept for the older test: a webhook that holds every answer until released.
-def SlowWebhook() -> Webhook:  # noqa: N802 - reads like the class it used to be
-    hook = Webhook()
-    hook.hold()
-    return hook
-
-
 class MailServer:
     """A real SMTP server on loopback (aiosmtpd) that keeps what it receives. It can start down
     (`start()` later, on the port chosen now) and go down again (`stop()`)."""
@@ -164,7 +165,7 @@ class MailServer:
         self.messages: list[email.message.Message] = []
         self._controller: Controller | None = None
 
-    def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's handler hook
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls this per message
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 

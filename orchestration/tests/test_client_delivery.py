@@ -118,6 +118,49 @@ def test_a_webhook_nobody_listens_on_holds_the_run_with_its_work_and_cancel_undo
     assert leftovers(earlier.id, earlier.brief_id, media_root) == before
 
 
+def test_a_full_disk_during_the_package_build_undoes_the_run_and_leaves_no_file(runs, media_root, settings):
+    """The storage runs out of space half-way through the package: the build fails, its partial files are
+    removed by its own compensation, every earlier step is undone, and nothing of the run remains."""
+    # given a disk with room for a few of the package's files
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "orchestration.tests.support.FullDiskStorage", "OPTIONS": {"capacity": 12_000}},
+    }
+    # when
+    failed = run_intake(runs, intake("local-bakery"))
+    # then
+    assert failed.status == RunStatus.COMPENSATED
+    assert (failed.error.step, failed.error.type) == ("build_package", "OSError")
+    assert "No space left on device" in failed.error.message
+    undo = [s for s in runs.steps(failed.id) if s.kind == StepKind.COMPENSATION]
+    assert [s.name for s in undo] == list(reversed(STEP_NAMES[:6]))
+    assert undo[0].output == {"deleted": True}  # the partial package's files went
+    assert nothing_left(leftovers(failed.id, failed.brief_id, media_root))
+    assert not (Path(media_root) / "packages" / str(failed.id)).exists()
+
+
+def test_each_llm_call_is_in_the_ledger_even_when_the_drafting_step_fails(runs, media_root, settings, httpserver):
+    """An LLM that answers 500 with no fallback: the drafting step fails its attempts and the run is undone,
+    but the ledger keeps one row per call made, written as each call ended (the same in both modes)."""
+    # given
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data("overloaded", status=500)
+    settings.AICMO_STEP_MAX_ATTEMPTS = 2
+    settings.AICMO_GENERATOR = {
+        "BACKEND": "production.generators.OpenAIChatGenerator",
+        "OPTIONS": {"base_url": httpserver.url_for("/v1"), "model": "m", "fallback_to_template": False},
+    }
+    runs = registry.repository("orchestration.runs")  # the setting change gave the registry new instances
+    # when
+    failed = run_intake(runs, intake("local-bakery"))
+    # then
+    assert failed.status == RunStatus.COMPENSATED
+    assert (failed.error.step, failed.error.type) == ("produce_drafts", "GenerationFailed")
+    calls = registry.repository("production.llm_calls").list(run_id=failed.id)
+    assert len(calls) == len(httpserver.log) == 2
+    assert {(c.status, c.model) for c in calls} == {("error", "m")}
+    assert all("HTTP 500" in c.error for c in calls)
+
+
 def test_the_same_brief_twice_within_a_second_makes_two_runs_and_two_versions(runs, media_root):
     """Two runs of one brief started back to back: two runs, versions 1 and 2, both packages kept."""
     brief = submit(intake("local-bakery"))
