@@ -25,6 +25,9 @@ from orchestration.saga import default_worker_id
 
 logger = logging.getLogger(__name__)
 
+# How long a task waits for the database to come back before it gives up (its run is then taken over
+# by the reaper once the database is back and the claim has expired).
+DATABASE_WAIT_SECONDS = 60.0
 WORKER_LOST = "The worker running this task stopped (its claim on run {run_id} expired); the run was queued again."
 
 
@@ -36,12 +39,13 @@ class WorkerLost(Exception):
 def execute_run(run_id: str) -> str:
     """Drive one run as far as it goes; returns its status. Safe to run twice: the claim decides."""
     worker = default_worker_id()
-    give_up = time.monotonic() + settings.AICMO_LEASE_SECONDS
+    give_up: float | None = None
     pause = 0.25
     while True:
         try:
             return services.run_execute(run_id=UUID(run_id), worker=worker).status.value
         except DATABASE_UNAVAILABLE as exc:
+            give_up = give_up or time.monotonic() + DATABASE_WAIT_SECONDS
             if time.monotonic() + pause > give_up:
                 raise
             # The claim is ours for a lease: once the database is back, the same worker id goes on

@@ -3,12 +3,15 @@ servers for what the workflow talks to (a webhook receiver, an SMTP server, an L
 
 from __future__ import annotations
 
+import contextlib
 import email
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -237,3 +240,55 @@ class SlowLLM:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of our own (initdb in a temporary directory, on a free loopback port), so a
+    test can stop and start it without touching the server other test runs share."""
+
+    def __init__(self) -> None:
+        self.bindir = Path(
+            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
+        self.root = Path(tempfile.mkdtemp(prefix="aicmo-pg-"))
+        self.port = closed_port()
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.root, user="postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+
+    @classmethod
+    def available(cls) -> bool:
+        return shutil.which("pg_config") is not None
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/aicmo"
+
+    def _pg(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_owner, str(self.bindir / program), *args], check=True, capture_output=True, timeout=60)
+
+    def _ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        self._pg(
+            "pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "server.log"), "-o", options, "-w", *args
+        )
+
+    def start(self) -> PrivatePostgres:
+        if not (self.root / "data").exists():
+            self._pg(
+                "initdb", "-D", str(self.root / "data"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"
+            )
+            self._ctl("start")
+            self._pg("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "aicmo")
+        else:
+            self._ctl("start")
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        self._ctl("-m", mode, "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
