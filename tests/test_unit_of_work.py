@@ -35,22 +35,34 @@ def start(runs):
     return run
 
 
+def failing_block(uow, made: dict, **work) -> None:
+    """Run each of `work`'s callables inside `with uow:` (keeping what they return in `made`), then raise."""
+    with uow:
+        for name, fn in work.items():
+            made[name] = fn()
+        raise Boom
+
+
 def test_a_block_that_raises_leaves_nothing_of_what_it_wrote(stores):
     """Inserts, updates and deletes in two repositories are all undone when the block raises."""
     # given
     briefs, runs = stores
     kept = submit(briefs)
-    uow = registry.unit_of_work()
+    made: dict = {}
     # when
-    with pytest.raises(Boom), uow:
-        added = submit(briefs)
-        run = start(runs)
-        briefs.delete(kept.id)
-        raise Boom
+    with pytest.raises(Boom):
+        failing_block(
+            registry.unit_of_work(),
+            made,
+            added=lambda: submit(briefs),
+            run=lambda: start(runs),
+            deleted=lambda: briefs.delete(kept.id),
+        )
     # then
+    assert made["deleted"] is True
     assert briefs.get(kept.id) == kept
-    assert briefs.get(added.id) is None
-    assert runs.get(run.id) is None
+    assert briefs.get(made["added"].id) is None
+    assert runs.get(made["run"].id) is None
     assert briefs.count() == 1 and runs.count() == 0
 
 
@@ -67,25 +79,29 @@ def test_an_inner_block_that_raises_undoes_only_itself(stores):
     """A nested block is a savepoint: its failure keeps what the outer block wrote before and after it."""
     briefs, runs = stores
     uow = registry.unit_of_work()
+    made: dict = {}
     with uow:
         before = submit(briefs)
-        with pytest.raises(Boom), uow:
-            inner = start(runs)
-            raise Boom
+        with pytest.raises(Boom):
+            failing_block(uow, made, inner=lambda: start(runs))
         after = start(runs)
     assert briefs.get(before.id) is not None
-    assert runs.get(inner.id) is None
+    assert runs.get(made["inner"].id) is None
     assert runs.get(after.id) is not None
 
 
 def test_an_outer_failure_also_undoes_a_committed_inner_block(stores):
-    briefs, runs = stores
+    _briefs, runs = stores
     uow = registry.unit_of_work()
-    with pytest.raises(Boom), uow:
+    made: dict = {}
+
+    def inner_block():
         with uow:
-            run = start(runs)
-        raise Boom
-    assert runs.get(run.id) is None
+            return start(runs)
+
+    with pytest.raises(Boom):
+        failing_block(uow, made, run=inner_block)
+    assert runs.get(made["run"].id) is None
 
 
 def test_other_threads_see_a_memory_block_only_once_it_has_committed(settings):

@@ -179,6 +179,30 @@ class RunResumeApi(APIView):
         return _accepted(self, run.id, created=True)
 
 
+class RunRetryApi(APIView):
+    OutputSerializer = RunAcceptedSerializer
+
+    @extend_schema(
+        operation_id="runs_retry",
+        tags=[TAG],
+        summary="Retry a run that stopped on a failure (in the background)",
+        description=(
+            "A `delivery_failed` run goes on from its failed hand-over step: its package is delivered "
+            "(what was already delivered, such as the webhook, is not sent again). A `compensation_failed` "
+            "run retries the compensations not yet done. Any other status is a 409."
+        ),
+        request=None,
+        parameters=[LOCATION],
+        responses={
+            202: OpenApiResponse(OutputSerializer, description="The retry was queued."),
+            **error_responses(404, 409),
+        },
+    )
+    def post(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_queue_retry(run_id=run_id, runs=_runs())
+        return _accepted(self, run.id, created=True)
+
+
 class RunCancelApi(APIView):
     OutputSerializer = RunSerializer
 
@@ -186,7 +210,11 @@ class RunCancelApi(APIView):
         operation_id="runs_cancel",
         tags=[TAG],
         summary="Cancel an unfinished run: what it finished is undone",
-        description="Cancelling a cancelled run again changes nothing; a finished run cannot be cancelled (409).",
+        description=(
+            "Cancelling a cancelled run again changes nothing; a finished run cannot be cancelled (409). "
+            "A run a worker is executing is flagged (`cancel_requested`): the worker stops at its step's "
+            "next safe point and then undoes the run. A package the client was already told about is kept."
+        ),
         request=None,
         responses={200: OutputSerializer, **error_responses(404, 409)},
     )
