@@ -42,7 +42,6 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 from kernel.errors import AppError, Conflict, NotFound, PermanentStepError, ValidationFailed
-from kernel.paging import Page
 from kernel.uow import DATABASE_UNAVAILABLE
 
 if TYPE_CHECKING:
@@ -271,15 +270,19 @@ def page_request(view: APIView) -> dict[str, int]:
 
 
 def paged_response(
-    view: APIView, page: Page, serializer_class: type[serializers.BaseSerializer], **context: Any
+    view: APIView,
+    items: Sequence[Any],
+    total: int,
+    serializer_class: type[serializers.BaseSerializer],
+    **context: Any,
 ) -> Response:
-    """A page the store read (`page_request` gave its bounds) in the paginator's envelope
-    (count, next, previous, results): no list endpoint reads more rows than it shows."""
+    """One page the store read (`page_request` gave its bounds) and the list's total, in the
+    paginator's envelope (count, next, previous, results): no list endpoint reads more rows than it shows."""
     paginator = view.pagination_class()
     paginator.request = view.request
     paginator.limit, paginator.offset = paginator.get_limit(view.request), paginator.get_offset(view.request)
-    paginator.count = page.total
-    data = serializer_class(page.items, many=True, context={"request": view.request, **context}).data
+    paginator.count = total
+    data = serializer_class(items, many=True, context={"request": view.request, **context}).data
     return paginator.get_paginated_response(data)
 
 

@@ -1,24 +1,12 @@
-"""Paging done by the store: repositories return one page of a list, and count the whole of it apart.
+"""Paging done by the store: repositories return one page of a list (LIMIT/OFFSET in the database,
+a slice of the sorted rows in memory) and count the whole of it apart.
 
 `limit=None` means every row (internal callers that need them all); the API always passes a limit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
-
 from django.db.models import QuerySet
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list and how many items the whole list has."""
-
-    items: list[T]
-    total: int
 
 
 def page(qs: QuerySet, limit: int | None, offset: int) -> QuerySet:

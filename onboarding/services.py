@@ -11,7 +11,6 @@ from uuid import UUID
 
 from kernel import clock
 from kernel.errors import InvalidTransition, NotFound, ValidationFailed
-from kernel.paging import Page
 from onboarding.domain import Brief, BriefStatus, Intake
 from onboarding.intake import NOT_JSON, NOT_UTF8, normalize_intake, parse_intake_text
 
@@ -99,16 +98,26 @@ def brief_list(
     briefs: BriefRepository,
     status: BriefStatus | str | None = None,
     client_name: str | None = None,
-    limit: int,
+    limit: int | None = None,
     offset: int = 0,
-) -> Page[Brief]:
-    """One page of briefs, newest first, optionally only one status and/or one client (exact name),
-    and how many match."""
-    filters = {
+) -> list[Brief]:
+    """Briefs newest first, optionally only one status and/or one client (exact name); `limit` of
+    them from `offset` (the store reads only those), all without a limit."""
+    return briefs.list(**_brief_filters(status, client_name), limit=limit, offset=offset)
+
+
+def brief_count(
+    *, briefs: BriefRepository, status: BriefStatus | str | None = None, client_name: str | None = None
+) -> int:
+    """How many briefs `brief_list` with the same filters gives without a limit."""
+    return briefs.count(**_brief_filters(status, client_name))
+
+
+def _brief_filters(status: BriefStatus | str | None, client_name: str | None) -> dict:
+    return {
         "status": _status(status) if status is not None else None,
         "client_name": client_name.strip() if client_name is not None else None,
     }
-    return Page(items=briefs.list(**filters, limit=limit, offset=offset), total=briefs.count(**filters))
 
 
 def brief_set_status(*, brief_id: UUID, status: BriefStatus | str, briefs: BriefRepository) -> Brief:

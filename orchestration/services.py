@@ -21,7 +21,6 @@ from django.utils.module_loading import import_string
 from config import registry
 from kernel import clock
 from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
-from kernel.paging import Page
 from onboarding import services as onboarding
 from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepRecord, WorkflowRun
 from orchestration.saga import Progress, RunMissing, SagaDefinition, SagaEngine
@@ -183,12 +182,19 @@ def run_list(
     status: RunStatus | None = None,
     brief_id: UUID | None = None,
     strategy_id: UUID | None = None,
-    limit: int,
+    limit: int | None = None,
     offset: int = 0,
-) -> Page[WorkflowRun]:
-    """One page of runs, newest first, and how many match the filters."""
-    filters = {"status": status, "brief_id": brief_id, "strategy_id": strategy_id}
-    return Page(items=runs.list(**filters, limit=limit, offset=offset), total=runs.count(**filters))
+) -> list[WorkflowRun]:
+    """Runs newest first, optionally filtered; `limit` of them from `offset` (the store reads only
+    those), all without a limit."""
+    return runs.list(status=status, brief_id=brief_id, strategy_id=strategy_id, limit=limit, offset=offset)
+
+
+def run_count(
+    *, runs, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+) -> int:
+    """How many runs `run_list` with the same filters gives without a limit."""
+    return runs.count(status=status, brief_id=brief_id, strategy_id=strategy_id)
 
 
 def run_approve(*, run_id: UUID, by: str, notes: str = "", runs, strategies) -> WorkflowRun:

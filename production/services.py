@@ -7,7 +7,6 @@ from uuid import UUID
 
 from kernel.errors import NotFound
 from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
-from kernel.paging import Page
 from production.domain import Draft, QCResult
 
 if TYPE_CHECKING:
@@ -60,27 +59,26 @@ def drafts_produce(
     return drafts.list_for_run(run_id)
 
 
-def drafts_for_run(*, run_id: UUID, drafts: DraftRepository) -> list[Draft]:
-    """The run's drafts in calendar order (scheduled time, channel, slot)."""
-    return drafts.list_for_run(run_id)
-
-
-def drafts_page_for_run(
+def drafts_for_run(
     *,
     run_id: UUID,
     drafts: DraftRepository,
     channel: str | None = None,
     passed: bool | None = None,
-    limit: int,
+    limit: int | None = None,
     offset: int = 0,
-) -> Page[Draft]:
-    """One page of the run's drafts in calendar order, optionally one channel and only those whose QC
-    passed (or failed), and how many match."""
-    filters = {"channel": channel, "passed": passed}
-    return Page(
-        items=drafts.list_for_run(run_id, **filters, limit=limit, offset=offset),
-        total=drafts.count_for_run(run_id, **filters),
-    )
+) -> list[Draft]:
+    """The run's drafts in calendar order (scheduled time, channel, slot), optionally one channel and
+    only those whose QC passed (True) or failed (False); `limit` of them from `offset` (the store
+    reads only those), all without a limit."""
+    return drafts.list_for_run(run_id, channel=channel, passed=passed, limit=limit, offset=offset)
+
+
+def drafts_count_for_run(
+    *, run_id: UUID, drafts: DraftRepository, channel: str | None = None, passed: bool | None = None
+) -> int:
+    """How many drafts `drafts_for_run` with the same filters gives without a limit."""
+    return drafts.count_for_run(run_id, channel=channel, passed=passed)
 
 
 def qc_results_for_drafts(*, draft_ids: list[UUID], qc_results: QCResultRepository) -> list[QCResult]:
@@ -119,9 +117,9 @@ __all__ = [
     "DraftNotFound",
     "QCFailed",
     "draft_get",
+    "drafts_count_for_run",
     "drafts_discard",
     "drafts_for_run",
-    "drafts_page_for_run",
     "drafts_produce",
     "qc_check_run",
     "qc_discard_run",

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from kernel import clock
 from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
-from kernel.paging import Page
 from strategy.domain import Strategy, StrategyStatus
 from strategy.rules import StrategyInvariantError, build_strategy
 from strategy.signals import strategy_decided
@@ -145,13 +144,23 @@ def strategy_list(
     strategies: StrategyRepository,
     brief_id: UUID | None = None,
     status: StrategyStatus | str | None = None,
-    limit: int,
+    limit: int | None = None,
     offset: int = 0,
-) -> Page[Strategy]:
-    """One page of versions and how many match. With a brief: its versions, oldest first. Without:
-    every version, newest first. Optionally by status."""
-    filters = {"brief_id": brief_id, "status": StrategyStatus(status) if status is not None else None}
-    return Page(items=strategies.list(**filters, limit=limit, offset=offset), total=strategies.count(**filters))
+) -> list[Strategy]:
+    """With a brief: its versions, oldest first. Without: every version, newest first. Optionally by
+    status; `limit` of them from `offset` (the store reads only those), all without a limit."""
+    return strategies.list(brief_id=brief_id, status=_optional_status(status), limit=limit, offset=offset)
+
+
+def strategy_count(
+    *, strategies: StrategyRepository, brief_id: UUID | None = None, status: StrategyStatus | str | None = None
+) -> int:
+    """How many versions `strategy_list` with the same filters gives without a limit."""
+    return strategies.count(brief_id=brief_id, status=_optional_status(status))
+
+
+def _optional_status(status: StrategyStatus | str | None) -> StrategyStatus | None:
+    return StrategyStatus(status) if status is not None else None
 
 
 def strategy_get(*, strategy_id: UUID, strategies: StrategyRepository) -> Strategy:

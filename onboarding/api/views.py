@@ -49,8 +49,9 @@ class BriefListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.brief_list(briefs=_briefs(), **filters(request, self.FilterSerializer), **page_request(self))
-        return paged_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.brief_list(briefs=_briefs(), **wanted, **page_request(self))
+        return paged_response(self, found, services.brief_count(briefs=_briefs(), **wanted), self.OutputSerializer)
 
 
 class BriefSubmitApi(APIView):

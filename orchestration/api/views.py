@@ -90,8 +90,9 @@ class RunListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.run_list(runs=_runs(), **filters(request, self.FilterSerializer), **page_request(self))
-        return paged_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.run_list(runs=_runs(), **wanted, **page_request(self))
+        return paged_response(self, found, services.run_count(runs=_runs(), **wanted), self.OutputSerializer)
 
 
 class RunStartApi(APIView):
@@ -245,17 +246,14 @@ class RunDraftListApi(APIView):
     def get(self, request: Request, run_id: UUID) -> Response:
         wanted = filters(request, self.FilterSerializer)
         run = services.run_get(run_id=run_id, runs=_runs())
-        found = production.drafts_page_for_run(
-            run_id=run.id,
-            drafts=registry.repository("production.drafts"),
-            channel=wanted.get("channel") or None,
-            passed=wanted.get("passed"),
-            **page_request(self),
-        )
+        drafts = registry.repository("production.drafts")
+        chosen = {"channel": wanted.get("channel") or None, "passed": wanted.get("passed")}
+        found = production.drafts_for_run(run_id=run.id, drafts=drafts, **chosen, **page_request(self))
+        total = production.drafts_count_for_run(run_id=run.id, drafts=drafts, **chosen)
         results = production.qc_results_for_drafts(
-            draft_ids=[d.id for d in found.items], qc_results=registry.repository("production.qc")
+            draft_ids=[d.id for d in found], qc_results=registry.repository("production.qc")
         )
-        return paged_response(self, found, self.OutputSerializer, qc_by_draft=qc_by_draft(results))
+        return paged_response(self, found, total, self.OutputSerializer, qc_by_draft=qc_by_draft(results))
 
 
 class RunPackageApi(APIView):
