@@ -42,9 +42,12 @@ from orchestration import services
 from orchestration.tasks import execute_run
 user = User.objects.create_superuser("ops", "ops@agency.example", "not-used")
 runs = registry.repository("orchestration.runs")
+briefs = registry.repository("onboarding.briefs")
 ids = []
 for _ in range(int(os.environ["RUNS"])):
-    run = services.run_start_for_intake(runs=runs, raw=os.environ["INTAKE"], source="outage-test")
+    run = services.run_start_for_intake(
+        runs=runs, briefs=briefs, raw=os.environ["INTAKE"], source="outage-test", new_brief=True
+    ).run
     execute_run.enqueue(str(run.id))
     ids.append(str(run.id))
 print(json.dumps({"token": Token.objects.create(user=user).key, "runs": ids}))

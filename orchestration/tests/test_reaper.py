@@ -93,7 +93,9 @@ def test_a_run_waiting_on_a_superseded_strategy_ends_by_itself(
     settings.AICMO_WEBHOOK_ATTEMPTS = 1
     raw = json.dumps(intake("local-bakery"))
     first = services.run_execute(
-        run_id=services.run_start_for_intake(runs=runs, raw=raw, source="t", require_approval=True).id
+        run_id=services.run_start_for_intake(
+            runs=runs, briefs=registry.repository("onboarding.briefs"), raw=raw, source="t", require_approval=True
+        ).run.id
     )
     second_run, _ = services.run_start_for_brief(
         runs=runs, briefs=registry.repository("onboarding.briefs"), brief_id=first.brief_id, require_approval=True
@@ -123,7 +125,9 @@ def test_a_waiting_run_whose_decision_signal_was_lost_is_ended_by_the_reaper(
     strategies = registry.repository("strategy.documents")
     raw = json.dumps(intake("local-bakery"))
     waiting = services.run_execute(
-        run_id=services.run_start_for_intake(runs=runs, raw=raw, source="t", require_approval=True).id
+        run_id=services.run_start_for_intake(
+            runs=runs, briefs=registry.repository("onboarding.briefs"), raw=raw, source="t", require_approval=True
+        ).run.id
     )
     # when the rejection commits but its hooks never run
     with django_capture_on_commit_callbacks(execute=False):

@@ -40,7 +40,15 @@ def queue(settings):
     from orchestration.tasks import execute_run
 
     def _queue(data: dict, **options) -> UUID:
-        run = services.run_start_for_intake(runs=_runs(), raw=json.dumps(data), source="test", **options)
+        # A brief per run: runs of one brief would supersede each other's strategy versions.
+        run = services.run_start_for_intake(
+            runs=_runs(),
+            briefs=registry.repository("onboarding.briefs"),
+            raw=json.dumps(data),
+            source="test",
+            new_brief=True,
+            **options,
+        ).run
         execute_run.enqueue(str(run.id))
         return run.id
 
@@ -103,6 +111,30 @@ def test_a_worker_killed_mid_step_is_taken_over_after_its_lease(tmp_path, media_
     assert sorted(str(d.id) for d in drafts) == sorted(produce["output"]["draft_ids"])
     assert len(list((media_root / "packages").iterdir())) == 1
     assert len(webhook.posts) == 2 and webhook.posts[0] == webhook.posts[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent workers are checked on PostgreSQL")
+def test_twenty_runs_on_two_workers_execute_every_step_exactly_once(media_root, queue):
+    """20 runs queued through the Tasks API for two run_worker processes in batch mode: all complete, each
+    step once, and both workers took tasks."""
+    from django_tasks_db.models import DBTaskResult
+
+    run_ids = [queue(intake("local-bakery")) for _ in range(20)]
+    env = child_env(media_root)
+    workers = [
+        manage("run_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0.1", env=env)
+        for _ in range(2)
+    ]
+    for process in workers:
+        process.communicate(timeout=300)
+        assert process.returncode == 0
+    for run_id in run_ids:
+        assert _runs().get(run_id).status == RunStatus.COMPLETED
+        records = [s for s in _runs().steps(run_id) if s.kind == StepKind.FORWARD]
+        assert [(s.name, s.attempt, s.status) for s in records] == [(n, 1, StepStatus.COMPLETED) for n in STEP_NAMES]
+    worker_ids = {tuple(r.worker_ids) for r in DBTaskResult.objects.all()}
+    assert len({ids[0] for ids in worker_ids}) == 2, "both workers took tasks"
 
 
 def test_forty_runs_survive_five_sigkills_of_their_workers_without_an_operator(tmp_path, media_root, queue):
