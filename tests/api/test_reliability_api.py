@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orchestration.services import RUN_NOT_RETRYABLE
 from orchestration.tests.support import closed_port
-from tests.api.conftest import BRIEFS, RUNS, STRATEGIES, example_intake, submit
+from tests.api.conftest import BRIEFS, RUNS, STRATEGIES, example_intake
 
 SMTP_DOWN = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -71,7 +71,9 @@ def test_a_list_page_is_read_by_the_database(api, start_run, url):
     read with LIMIT/OFFSET and a COUNT rather than by decoding every row."""
     # given
     for _ in range(6):
-        start_run(submit(api, example_intake("local-bakery"))["id"])
+        made = api.post(f"{BRIEFS}?new=1", data=example_intake("local-bakery"), content_type="application/json")
+        assert made.status_code == 201
+        start_run(made.json()["id"])
     everything = api.get(url, {"limit": 50}).json()
     # when
     with CaptureQueriesContext(connection) as queries:
