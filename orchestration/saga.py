@@ -142,6 +142,8 @@ class Step:
     backoff_seconds: Setting = None
     # Time budget of one attempt, enforced at the step's heartbeats (None: no limit).
     timeout_seconds: Setting = None
+    # How often its heartbeats renew the claim (None: AICMO_HEARTBEAT_SECONDS; never less often than lease / 3).
+    heartbeat_seconds: Setting = None
     on_failure: OnFailure = OnFailure.COMPENSATE
 
 
@@ -209,15 +211,18 @@ class _StepHeartbeat:
     write when due, and stops the step (raises) at a safe point once the run is cancelled, its time
     budget is spent or the claim is gone."""
 
-    def __init__(self, engine: SagaEngine, state: _State, step: str, deadline: float | None, budget: float) -> None:
+    def __init__(
+        self, engine: SagaEngine, state: _State, step: str, *, interval: float, deadline: float | None, budget: float
+    ) -> None:
         self.engine = engine
         self.state = state
         self.step = step
+        self.interval = interval
         self.deadline = deadline
         self.budget = budget
 
     def __call__(self) -> None:
-        self.engine._renew_if_due(self.state)
+        self.engine._renew_if_due(self.state, self.interval)
         if self.state.cancelled:
             raise StepCancelled(CANCELLED_DURING_STEP.format(step=self.step))
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -226,7 +231,7 @@ class _StepHeartbeat:
     def during(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run `fn` in a helper thread (it must not use the database) and renew the lease from this
         thread until it returns. It is never abandoned: whatever it did is known before anything else."""
-        interval = self.engine.heartbeat_interval
+        interval = self.interval
         lost = False
         with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"step-{self.step}") as pool:
             future = pool.submit(fn, *args, **kwargs)
@@ -236,7 +241,7 @@ class _StepHeartbeat:
                     break
                 except concurrent.futures.TimeoutError:
                     try:
-                        self.engine._renew_if_due(self.state)
+                        self.engine._renew_if_due(self.state, interval)
                     except ClaimLost:
                         lost = True  # still wait: nothing else may happen while fn runs
                     except DATABASE_UNAVAILABLE:
@@ -481,7 +486,8 @@ class SagaEngine:
             # inside it would be invisible until then, so it has no heartbeat.
             budget = float(_resolve(step.timeout_seconds, 0)) or None
             deadline = time.monotonic() + budget if budget else None
-            heartbeat = _StepHeartbeat(self, state, step.name, deadline, budget or 0)
+            interval = min(float(_resolve(step.heartbeat_seconds, self.heartbeat_interval)), self.heartbeat_interval)
+            heartbeat = _StepHeartbeat(self, state, step.name, interval=interval, deadline=deadline, budget=budget or 0)
         ctx = StepContext(
             run_id=state.run.id,
             input=state.run.input,
@@ -517,7 +523,7 @@ class SagaEngine:
             pause = min(remaining, self.heartbeat_interval)
             self.sleep(pause)
             remaining -= pause
-            self._renew_if_due(state)
+            self._renew_if_due(state, self.heartbeat_interval)
 
     # -- recording ----------------------------------------------------------------------------
 
@@ -565,9 +571,9 @@ class SagaEngine:
             error=error,
         )
 
-    def _renew_if_due(self, state: _State) -> None:
-        """A heartbeat's write: renew the lease (fenced) once an interval has passed since the last write."""
-        if time.monotonic() - state.renewed_at >= self.heartbeat_interval:
+    def _renew_if_due(self, state: _State, interval: float) -> None:
+        """A heartbeat's write: renew the lease (fenced) once `interval` has passed since the last write."""
+        if time.monotonic() - state.renewed_at >= interval:
             self._set(state)
 
     def _set(self, state: _State, *, release: bool = False, step: StepRecord | None = None, **changes: Any) -> None:
