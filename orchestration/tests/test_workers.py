@@ -162,13 +162,16 @@ def test_forty_runs_survive_five_sigkills_of_their_workers_without_an_operator(t
             kills = 0
             for _ in range(5):
                 process = worker(env, log)
-                # Kill it at a random moment once it is working on runs (starting up takes a few seconds).
+                # Kill it at a random moment of its work: after it finished 0 to 3 more runs (its first run
+                # is slow, everything is cold), a random fraction of a second into the next one.
+                finished = _finished(run_ids) + rng.randint(0, 3)
                 wait_until(lambda: _working_on_a_run(run_ids), timeout=60, every=0.05, what="the worker to start a run")
-                time.sleep(rng.uniform(0.1, 4.0))
+                wait_until(lambda n=finished: _finished(run_ids) >= n, timeout=60, every=0.05, what="runs to finish")
+                time.sleep(rng.uniform(0.05, 0.6))
                 process.send_signal(signal.SIGKILL)
                 process.wait(timeout=10)
                 kills += 1
-            finished_before_fresh = sum(_runs().get(r).status in TERMINAL_STATUSES for r in run_ids)
+            finished_before_fresh = _finished(run_ids)
             fresh = worker(env, log)
             try:
                 wait_until(
@@ -211,6 +214,10 @@ def test_forty_runs_survive_five_sigkills_of_their_workers_without_an_operator(t
     message_ids = mail.message_ids()
     assert set(message_ids) == {delivery.delivery_message_id(UUID(p)) for p in package_ids}
     assert sum(message_ids.values()) <= 40 + kills
+
+
+def _finished(run_ids) -> int:
+    return sum(_runs().get(run_id).status in TERMINAL_STATUSES for run_id in run_ids)
 
 
 def _working_on_a_run(run_ids) -> bool:
