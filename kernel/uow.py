@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Protocol
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 
 
 class UnitOfWork(Protocol):
@@ -49,3 +49,11 @@ class DjangoUnitOfWork:
 # held too long): not a step's fault, so the saga records no failure for them; the run goes on once
 # the database is back.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+
+def drop_broken_connections() -> None:
+    """Close this thread's database connections that an outage left unusable, so the next query opens
+    a new one (Django does this between requests; long-running workers call it after such an error)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()

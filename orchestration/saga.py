@@ -41,7 +41,7 @@ from django.conf import settings
 from kernel import clock
 from kernel.errors import AppError, TransientStepError
 from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
-from kernel.uow import DATABASE_UNAVAILABLE, UnitOfWork
+from kernel.uow import DATABASE_UNAVAILABLE, UnitOfWork, drop_broken_connections
 from orchestration.domain import (
     Advance,
     RunStatus,
@@ -245,7 +245,10 @@ class _StepHeartbeat:
                     except ClaimLost:
                         lost = True  # still wait: nothing else may happen while fn runs
                     except DATABASE_UNAVAILABLE:
+                        # Keep waiting for fn; a fresh connection next time lets the renewals (and the
+                        # step's record) go through as soon as the database is back.
                         logger.warning("run %s: lease renewal failed (database unavailable)", self.state.run.id)
+                        drop_broken_connections()
         if lost:
             raise ClaimLost(str(self.state.run.id))
         return result

@@ -15,11 +15,10 @@ import traceback
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connections
 from django_tasks import task, task_backends
 
 from kernel import clock
-from kernel.uow import DATABASE_UNAVAILABLE
+from kernel.uow import DATABASE_UNAVAILABLE, drop_broken_connections
 from orchestration import services
 from orchestration.saga import default_worker_id
 
@@ -51,15 +50,9 @@ def execute_run(run_id: str) -> str:
             # The claim is ours for a lease: once the database is back, the same worker id goes on
             # from the first unfinished step (a step cut off half-way is redone; none was recorded).
             logger.warning("run %s: database unavailable (%s); retrying in %.2gs", run_id, exc, pause)
-            _drop_broken_connections()
+            drop_broken_connections()
             time.sleep(pause)
             pause = min(pause * 2, 5.0)
-
-
-def _drop_broken_connections() -> None:
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()
 
 
 def uses_database_queue() -> bool:

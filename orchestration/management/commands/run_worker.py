@@ -23,12 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
-from kernel.uow import DATABASE_UNAVAILABLE
+from kernel.uow import DATABASE_UNAVAILABLE, drop_broken_connections
 from orchestration.reaper import Reaper
 
 logger = logging.getLogger("orchestration.worker")
@@ -57,8 +56,7 @@ class FleetWorker(Worker):
                         return
                     logger.warning("worker %s: database unavailable (%s); retry in %.2gs", self.worker_id, exc, pause)
                     self.running_task = False
-                    for connection in connections.all(initialized_only=True):
-                        connection.close_if_unusable_or_obsolete()
+                    drop_broken_connections()
                     time.sleep(pause)
                     pause = min(pause * 2, OUTAGE_PAUSE_SECONDS[1])
         finally:
