@@ -47,6 +47,16 @@ class Package:
     def is_delivered(self) -> bool:
         return self.status == PackageStatus.DELIVERED
 
+    @property
+    def webhook_delivered(self) -> bool:
+        """The client's webhook accepted the package.delivered event (recorded once, never re-sent)."""
+        return self.webhook_status is not None
+
+    @property
+    def announced(self) -> bool:
+        """The client has been told about this package (webhook or e-mail): it must stay downloadable."""
+        return self.webhook_delivered or self.is_delivered
+
     def artifact(self, name: str) -> Artifact | None:
         return next((a for a in self.artifacts if a.name == name), None)
 
@@ -59,7 +69,8 @@ STRATEGY_NOT_DELIVERABLE = (
     "Strategy {strategy_id} (version {version}) is {status}; only a current strategy is delivered."
 )
 WEBHOOK_REFUSED = "The webhook {url} is refused: {reason}."
-WEBHOOK_FAILED = "The client's webhook {url} failed after {attempts} attempt(s): {cause}."
+WEBHOOK_FAILED = "The client's webhook {url} failed: {cause}."
+WEBHOOK_REJECTED = "The client's webhook {url} answered {cause}; a delivery is not sent again to an answer like this."
 EMAIL_FAILED = "The delivery e-mail to {address} could not be sent: {cause}."
 
 
@@ -90,9 +101,15 @@ class WebhookRefused(PermanentStepError):
 
 
 class WebhookFailed(TransientStepError):
-    """The webhook could not be reached or kept answering non-2xx after the retries."""
+    """The webhook could not be reached, timed out, or answered 408/425/429/5xx: another attempt may pass."""
 
     code = "webhook_failed"
+
+
+class WebhookRejected(PermanentStepError):
+    """The webhook answered a redirect or a client error: the same POST would get the same answer."""
+
+    code = "webhook_rejected"
 
 
 class EmailFailed(TransientStepError):

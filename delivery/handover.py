@@ -1,4 +1,10 @@
-"""Handover to the client: a signed webhook POST of the manifest, then an e-mail with the download link."""
+"""Handover to the client: a signed webhook POST of the manifest, and an e-mail with the download link.
+
+Each function makes one attempt and says by the error it raises whether another could pass
+(`WebhookFailed`, `EmailFailed`: transient) or not (`WebhookRefused`, `WebhookRejected`): retrying
+is the saga step's job (its retry policy), so nothing here loops and attempts never multiply.
+`post_webhook` is the one place a webhook POST is made.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ import hashlib
 import hmac
 import re
 import smtplib
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +19,16 @@ from urllib.parse import urlsplit
 import httpx
 from django.core.mail import EmailMessage
 
-from delivery.domain import EMAIL_FAILED, WEBHOOK_FAILED, WEBHOOK_REFUSED, EmailFailed, WebhookFailed, WebhookRefused
+from delivery.domain import (
+    EMAIL_FAILED,
+    WEBHOOK_FAILED,
+    WEBHOOK_REFUSED,
+    WEBHOOK_REJECTED,
+    EmailFailed,
+    WebhookFailed,
+    WebhookRefused,
+    WebhookRejected,
+)
 
 WEBHOOK_EVENT = "package.delivered"
 SIGNATURE_HEADER = "X-AICMO-Signature"
@@ -22,8 +36,6 @@ EVENT_HEADER = "X-AICMO-Event"
 DELIVERY_HEADER = "X-AICMO-Delivery"
 # Statuses worth another try; other non-2xx answers (400, 404, a redirect...) will not change.
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-BACKOFF_SECONDS = 0.2
-BACKOFF_MAX_SECONDS = 2.0
 
 
 def webhook_signature(body: bytes, secret: str) -> str:
@@ -70,10 +82,15 @@ def post_webhook(
     delivery_id: str,
     secret: str,
     timeout: float,
-    attempts: int,
     allowlist: Sequence[str] = (),
 ) -> int:
-    """POST `body` signed to `url`, retrying transport errors and 5xx/429; the 2xx status on success."""
+    """POST `body` signed to `url` once; the 2xx status on success.
+
+    Raises WebhookRefused (target not allowed) or WebhookRejected (a redirect or a 4xx other than
+    408/425/429: final), or WebhookFailed (transport error, timeout, 408/425/429/5xx: retryable).
+    Every attempt for one package carries the same `X-AICMO-Delivery` id, so a receiver that saw
+    a POST whose answer was lost can tell the repeat.
+    """
     check_webhook_target(url, allowlist)
     headers = {
         "Content-Type": "application/json",
@@ -81,25 +98,18 @@ def post_webhook(
         EVENT_HEADER: WEBHOOK_EVENT,
         DELIVERY_HEADER: delivery_id,
     }
-    attempts = max(1, attempts)
-    made = 0
-    cause = ""
     # Redirects are not followed: they could lead outside the allowlist, and the body must reach the URL given.
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        for made in range(1, attempts + 1):
-            try:
-                response = client.post(url, content=body, headers=headers)
-            except httpx.TransportError as exc:
-                cause = _describe(exc, timeout)
-            else:
-                if response.is_success:
-                    return response.status_code
-                cause = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                if response.status_code not in RETRYABLE_STATUSES:
-                    break
-            if made < attempts:
-                time.sleep(min(BACKOFF_SECONDS * 2 ** (made - 1), BACKOFF_MAX_SECONDS))
-    raise WebhookFailed(WEBHOOK_FAILED.format(url=url, attempts=made, cause=cause))
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            response = client.post(url, content=body, headers=headers)
+    except httpx.TransportError as exc:
+        raise WebhookFailed(WEBHOOK_FAILED.format(url=url, cause=_describe(exc, timeout))) from exc
+    if response.is_success:
+        return response.status_code
+    cause = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    if response.status_code in RETRYABLE_STATUSES:
+        raise WebhookFailed(WEBHOOK_FAILED.format(url=url, cause=cause))
+    raise WebhookRejected(WEBHOOK_REJECTED.format(url=url, cause=cause))
 
 
 def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], download_url: str, zip_size: int) -> str:
@@ -126,8 +136,13 @@ def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], downlo
     return "\n".join(lines) + "\n"
 
 
-def send_delivery_email(*, to: str, subject: str, body: str, from_email: str) -> None:
+def send_delivery_email(*, to: str, subject: str, body: str, from_email: str, message_id: str) -> None:
+    """Send once. `message_id` is the same for every attempt of one package, so a mail system that got
+    a message whose acknowledgement was lost can tell the repeat."""
+    message = EmailMessage(
+        subject=subject, body=body, from_email=from_email, to=[to], headers={"Message-ID": message_id}
+    )
     try:
-        EmailMessage(subject=subject, body=body, from_email=from_email, to=[to]).send(fail_silently=False)
+        message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         raise EmailFailed(EMAIL_FAILED.format(address=to, cause=exc)) from exc

@@ -1,4 +1,8 @@
-"""Handover: a signed webhook POST of the manifest to the client, then the e-mail; failures that are real."""
+"""Hand-over: a signed webhook POST of the manifest and an e-mail, each made once and recorded apart.
+
+Every call makes one attempt and says by its error whether another could pass; retrying is the
+saga step's job (see orchestration's tests), so these tests count the requests each call makes.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,14 @@ import hashlib
 import hmac
 import json
 import socket
-import uuid
 
 import pytest
 from werkzeug import Response
 
 from delivery import services
-from delivery.domain import PackageStatus, WebhookFailed, WebhookRefused
+from delivery.domain import WEBHOOK_REJECTED, PackageStatus, WebhookFailed, WebhookRefused, WebhookRejected
 from delivery.tests.support import read_zip, rich_brief
+from kernel.errors import PermanentStepError, TransientStepError
 
 SECRET = "s3cret-shared-with-the-client"
 
@@ -22,7 +26,6 @@ SECRET = "s3cret-shared-with-the-client"
 @pytest.fixture(autouse=True)
 def _webhook_settings(settings):
     settings.AICMO_WEBHOOK_SECRET = SECRET
-    settings.AICMO_WEBHOOK_ATTEMPTS = 2
     settings.AICMO_WEBHOOK_TIMEOUT = 2.0
     settings.AICMO_WEBHOOK_ALLOWLIST = []
     settings.AICMO_PUBLIC_BASE_URL = "https://aicmo.agency.example"
@@ -39,13 +42,22 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_webhook_receives_the_manifest_signed_then_the_email_goes_out(build, packages, httpserver, mailoutbox):
-    """The receiver gets manifest.json's exact bytes with a verifiable HMAC; then the client is e-mailed."""
+def notify(package, brief, packages):
+    return services.package_notify_webhook(package_id=package.id, brief=brief, packages=packages)
+
+
+def email(package, brief, packages):
+    return services.package_send_email(package_id=package.id, brief=brief, packages=packages)
+
+
+def test_webhook_receives_the_manifest_signed_and_its_answer_is_recorded(build, packages, httpserver, mailoutbox):
+    """The receiver gets manifest.json's exact bytes with a verifiable HMAC; the answer is recorded and
+    the package counts as announced, though not yet delivered (that is the e-mail's record)."""
     # given
     httpserver.expect_request("/aicmo-hook", method="POST").respond_with_data("ok", status=202)
     brief, _inputs, package = build(_brief_with_webhook(httpserver.url_for("/aicmo-hook")))
     # when
-    delivered = services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    posted = notify(package, brief, packages)
     # then
     (request, _response), *_ = httpserver.log
     body = request.get_data()
@@ -56,79 +68,94 @@ def test_webhook_receives_the_manifest_signed_then_the_email_goes_out(build, pac
     assert request.headers["X-AICMO-Event"] == "package.delivered"
     assert request.headers["X-AICMO-Delivery"] == str(package.id)
     assert json.loads(body)["package_id"] == str(package.id)
-    assert delivered.status == PackageStatus.DELIVERED
-    assert (delivered.webhook_url, delivered.webhook_status) == (httpserver.url_for("/aicmo-hook"), 202)
-    assert delivered.notified_email == brief.delivery.email
-    assert delivered.delivered_at is not None
-    assert packages.get(package.id) == delivered
-    assert len(mailoutbox) == 1
+    assert (posted.webhook_url, posted.webhook_status) == (httpserver.url_for("/aicmo-hook"), 202)
+    assert posted.status == PackageStatus.BUILT and posted.announced
+    assert packages.get(package.id) == posted
+    assert mailoutbox == []
 
 
-def test_email_carries_the_download_link_and_a_summary(build, packages, mailoutbox, settings):
-    """Without a webhook, the e-mail alone goes to the delivery address with the link, counts and version."""
+def test_email_carries_the_download_link_and_a_summary_and_delivers(build, packages, mailoutbox, settings):
+    """The e-mail goes to the delivery address with the link, counts and version, under a Message-ID
+    derived from the package; the package is then delivered."""
     # given
     brief, inputs, package = build()
     # when
-    delivered = services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    delivered = email(package, brief, packages)
     # then
     (message,) = mailoutbox
     assert message.to == [brief.delivery.email]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.extra_headers["Message-ID"] == services.delivery_message_id(package.id)
+    assert str(package.id) in message.extra_headers["Message-ID"]
     assert f"https://aicmo.agency.example/api/v1/packages/{package.id}/download/" in message.body
     assert f"Strategy: version {inputs['strategy'].version}, approved by reviewer@agency.example" in message.body
     total = len(inputs["drafts"])
     assert f"Assets: {total} ({total} of {total} passed quality control)" in message.body
     assert "  - google_ads: 2" in message.body
-    assert delivered.webhook_status is None
-    assert delivered.webhook_url == ""
+    assert delivered.status == PackageStatus.DELIVERED
+    assert delivered.notified_email == brief.delivery.email
+    assert delivered.webhook_status is None and delivered.webhook_url == ""
 
 
-def test_unreachable_webhook_fails_clearly_and_nothing_is_delivered(build, packages, mailoutbox):
-    """A closed loopback port gives WebhookFailed naming the URL and 'connection refused'; no e-mail goes out."""
+def test_without_a_webhook_url_nothing_is_posted(build, packages, httpserver):
+    brief, _inputs, package = build()
+    assert notify(package, brief, packages) == package
+    assert httpserver.log == []
+
+
+def test_an_unreachable_webhook_is_one_failed_attempt_worth_retrying(build, packages):
+    """A closed loopback port: WebhookFailed (transient) naming the URL and 'connection refused'; nothing recorded."""
     # given
     url = f"http://127.0.0.1:{_closed_port()}/hook"
     brief, _inputs, package = build(_brief_with_webhook(url))
     # when
     with pytest.raises(WebhookFailed) as caught:
-        services.package_handover(package_id=package.id, brief=brief, packages=packages)
+        notify(package, brief, packages)
     # then
+    assert isinstance(caught.value, TransientStepError)
     assert url in caught.value.message
-    assert "after 2 attempt(s)" in caught.value.message
     assert "connection refused" in caught.value.message.lower()
-    assert packages.get(package.id).status == PackageStatus.BUILT
-    assert mailoutbox == []
+    assert packages.get(package.id).webhook_status is None
+    assert not packages.get(package.id).announced
 
 
-def test_server_errors_are_retried_until_a_success(build, packages, httpserver, mailoutbox):
-    """A 503 then a 200 delivers on the second attempt."""
+def test_a_server_error_is_one_attempt_worth_retrying(build, packages, httpserver):
+    """A 503 is a single POST ending in WebhookFailed; calling again (the step's retry) delivers."""
     # given
     httpserver.expect_ordered_request("/hook", method="POST").respond_with_response(Response("busy", status=503))
     httpserver.expect_ordered_request("/hook", method="POST").respond_with_data("ok", status=200)
     brief, _inputs, package = build(_brief_with_webhook(httpserver.url_for("/hook")))
     # when
-    delivered = services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    with pytest.raises(WebhookFailed) as caught:
+        notify(package, brief, packages)
+    posted = notify(package, brief, packages)
     # then
+    assert "HTTP 503" in caught.value.message
     assert [response.status_code for _request, response in httpserver.log] == [503, 200]
-    assert delivered.webhook_status == 200
-    assert len(mailoutbox) == 1
+    assert posted.webhook_status == 200
 
 
-def test_a_client_error_is_not_retried(build, packages, httpserver, settings):
-    """A 404 will not change: one attempt, then WebhookFailed naming the status."""
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "NOT FOUND"), (302, "FOUND"), (308, "PERMANENT REDIRECT"), (400, "BAD REQUEST")]
+)
+def test_a_redirect_or_client_error_is_final_after_one_post(build, packages, httpserver, status, reason):
+    """A 3xx (not followed) or a 4xx will not change: one POST, then WebhookRejected, a permanent failure."""
     # given
-    settings.AICMO_WEBHOOK_ATTEMPTS = 3
-    httpserver.expect_request("/gone", method="POST").respond_with_data("no", status=404)
+    httpserver.expect_request("/gone", method="POST").respond_with_response(
+        Response("no", status=status, headers={"Location": httpserver.url_for("/elsewhere")})
+    )
     url = httpserver.url_for("/gone")
     brief, _inputs, package = build(_brief_with_webhook(url))
     # when
-    with pytest.raises(WebhookFailed) as caught:
-        services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    with pytest.raises(WebhookRejected) as caught:
+        notify(package, brief, packages)
     # then
+    assert isinstance(caught.value, PermanentStepError)
     assert len(httpserver.log) == 1
-    assert caught.value.message == f"The client's webhook {url} failed after 1 attempt(s): HTTP 404 NOT FOUND."
+    assert caught.value.message == WEBHOOK_REJECTED.format(url=url, cause=f"HTTP {status} {reason}")
 
 
-def test_host_outside_the_allowlist_is_refused_before_any_request(build, packages, httpserver, settings, mailoutbox):
+def test_host_outside_the_allowlist_is_refused_before_any_request(build, packages, httpserver, settings):
     """With an allowlist set, a webhook on another host is refused and never called; an allowed host is."""
     # given
     settings.AICMO_WEBHOOK_ALLOWLIST = ["hooks.client.example", "*.partner.example"]
@@ -136,37 +163,41 @@ def test_host_outside_the_allowlist_is_refused_before_any_request(build, package
     brief, _inputs, package = build(_brief_with_webhook(httpserver.url_for("/hook")))
     # when
     with pytest.raises(WebhookRefused) as caught:
-        services.package_handover(package_id=package.id, brief=brief, packages=packages)
+        notify(package, brief, packages)
     settings.AICMO_WEBHOOK_ALLOWLIST = ["hooks.client.example", httpserver.host]
-    delivered = services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    posted = notify(package, brief, packages)
     # then
     assert "not in AICMO_WEBHOOK_ALLOWLIST" in caught.value.message
     assert len(httpserver.log) == 1
-    assert delivered.status == PackageStatus.DELIVERED
-    assert len(mailoutbox) == 1
+    assert posted.webhook_status == 200
 
 
-def test_handover_is_idempotent_and_revoking_makes_it_deliverable_again(build, packages, mailoutbox):
-    """A delivered package is not notified twice; the compensation marks it built, and a new handover notifies."""
+def test_each_effect_happens_once_however_often_it_is_asked_for(build, packages, httpserver, mailoutbox):
+    """A recorded webhook answer is not posted again, and a delivered package is not e-mailed again."""
     # given
-    brief, _inputs, package = build()
-    services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    brief, _inputs, package = build(_brief_with_webhook(httpserver.url_for("/hook")))
     # when
-    services.package_handover(package_id=package.id, brief=brief, packages=packages)
-    revoked = services.package_revoke_handover(package_id=package.id, packages=packages)
-    again = services.package_revoke_handover(package_id=package.id, packages=packages)
-    redelivered = services.package_handover(package_id=package.id, brief=brief, packages=packages)
+    for _ in range(2):
+        notify(package, brief, packages)
+        email(package, brief, packages)
     # then
-    assert (revoked.status, revoked.delivered_at) == (PackageStatus.BUILT, None)
-    assert again == revoked
-    assert revoked.artifacts == package.artifacts
-    assert redelivered.status == PackageStatus.DELIVERED
-    assert len(mailoutbox) == 2
+    assert len(httpserver.log) == 1
+    assert len(mailoutbox) == 1
+    assert packages.get(package.id).status == PackageStatus.DELIVERED
 
 
-def test_revoking_an_unknown_package_gives_none(packages):
-    """The compensation is safe when the package is already gone."""
+def test_a_package_the_client_was_told_about_is_never_discarded(build, packages, httpserver, media_root):
+    """Discarding (a compensation) keeps an announced package and its files; an unannounced one goes."""
     # given
-    missing = uuid.uuid4()
-    # when / then
-    assert services.package_revoke_handover(package_id=missing, packages=packages) is None
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    brief, _inputs, announced = build(_brief_with_webhook(httpserver.url_for("/hook")))
+    notify(announced, brief, packages)
+    _brief, _inputs, quiet = build()
+    # when
+    kept = services.package_discard(run_id=announced.run_id, packages=packages)
+    gone = services.package_discard(run_id=quiet.run_id, packages=packages)
+    # then
+    assert (kept, gone) == (False, True)
+    assert packages.get(announced.id) is not None and packages.get(quiet.id) is None
+    assert read_zip(announced, packages)["manifest.json"]

@@ -12,7 +12,15 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from config import registry
-from kernel.api import Pagination, error_responses, filters, object_response, paginated_response, raw_json_body
+from kernel.api import (
+    Pagination,
+    error_responses,
+    filters,
+    object_response,
+    page_request,
+    paged_response,
+    raw_json_body,
+)
 from onboarding import services
 from onboarding.api import openapi  # noqa: F401 (registers the intake schema with drf-spectacular)
 from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeSerializer
@@ -43,8 +51,9 @@ class BriefListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.brief_list(briefs=_briefs(), **filters(request, self.FilterSerializer))
-        return paginated_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.brief_list(briefs=_briefs(), **wanted, **page_request(self))
+        return paged_response(self, found, services.brief_count(briefs=_briefs(), **wanted), self.OutputSerializer)
 
 
 class BriefSubmitApi(APIView):

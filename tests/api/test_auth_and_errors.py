@@ -27,6 +27,7 @@ ENDPOINTS = [
     ("post", "/api/v1/runs/"),
     ("get", f"/api/v1/runs/{ANY}/"),
     ("post", f"/api/v1/runs/{ANY}/resume/"),
+    ("post", f"/api/v1/runs/{ANY}/retry/"),
     ("post", f"/api/v1/runs/{ANY}/cancel/"),
     ("get", f"/api/v1/runs/{ANY}/drafts/"),
     ("get", f"/api/v1/runs/{ANY}/package/"),
