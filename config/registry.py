@@ -17,6 +17,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
+from kernel.uow import UnitOfWork
+
 PERSISTENCE_MODES = ("db", "memory")
 
 DEFAULT_BACKENDS: dict[str, dict[str, str]] = {
@@ -54,6 +56,9 @@ DEFAULT_BACKENDS: dict[str, dict[str, str]] = {
     },
 }
 
+# How a block of repository writes commits together (kernel/uow.py), per persistence mode.
+UNIT_OF_WORK_BACKENDS = {"db": "kernel.uow.DjangoUnitOfWork", "memory": "kernel.memory.InMemoryUnitOfWork"}
+
 WATCHED_SETTINGS = {"AICMO_PERSISTENCE", "REPOSITORIES", "AICMO_GENERATOR"}
 
 _lock = threading.RLock()
@@ -87,6 +92,14 @@ def repository(alias: str) -> Any:
             cls = import_string(conf["BACKEND"])
             _instances[alias] = cls(**conf.get("OPTIONS", {}))
         return _instances[alias]
+
+
+def unit_of_work() -> UnitOfWork:
+    """The unit of work matching the repositories `repository()` hands out (one per process)."""
+    with _lock:
+        if "__unit_of_work__" not in _instances:
+            _instances["__unit_of_work__"] = import_string(UNIT_OF_WORK_BACKENDS[persistence_mode()])()
+        return _instances["__unit_of_work__"]
 
 
 def generator() -> Any:

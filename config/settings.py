@@ -222,6 +222,8 @@ AICMO_QC_THRESHOLD = env.int("AICMO_QC_THRESHOLD", default=80)
 # that down, and only an address range listed here opens a private, loopback or link-local target.
 AICMO_WEBHOOK_ALLOWLIST = env.list("AICMO_WEBHOOK_ALLOWLIST", default=[])
 AICMO_WEBHOOK_TIMEOUT = env.float("AICMO_WEBHOOK_TIMEOUT", default=5.0)
+# POSTs a run may make to the client's webhook (the hand-over step's retry policy: transport errors,
+# 408/425/429/5xx are retried; a redirect or another 4xx is final at once).
 AICMO_WEBHOOK_ATTEMPTS = env.int("AICMO_WEBHOOK_ATTEMPTS", default=3)
 # Keys that encrypt each webhook endpoint's signing secret at rest (comma-separated, newest first:
 # older keys still decrypt, so keys rotate). Without one no webhook could be signed, so production
@@ -233,6 +235,7 @@ if not AICMO_WEBHOOK_SECRETS_KEYS:
             "AICMO_WEBHOOK_SECRETS_KEYS must be set when DEBUG is off: it encrypts the webhook signing secrets."
         )
     AICMO_WEBHOOK_SECRETS_KEYS = [f"development:{SECRET_KEY}"]
+AICMO_EMAIL_ATTEMPTS = env.int("AICMO_EMAIL_ATTEMPTS", default=3)
 # Links in e-mails and webhooks point here; a wrong default would send clients to a dead address.
 AICMO_PUBLIC_BASE_URL = env.str("AICMO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not AICMO_PUBLIC_BASE_URL:
@@ -241,7 +244,13 @@ if not AICMO_PUBLIC_BASE_URL:
     )
 
 # --- Saga ---------------------------------------------------------------------
-AICMO_LEASE_SECONDS = env.int("AICMO_LEASE_SECONDS", default=60)
+# A worker's claim on a run lasts this long unless renewed; a step renews it while it works (heartbeats,
+# every AICMO_HEARTBEAT_SECONDS), so only a dead or cut-off worker lets it expire.
+AICMO_LEASE_SECONDS = env.float("AICMO_LEASE_SECONDS", default=60)
+AICMO_HEARTBEAT_SECONDS = env.float("AICMO_HEARTBEAT_SECONDS", default=AICMO_LEASE_SECONDS / 3)
+# How often each `run_worker` process looks for runs whose worker died (expired leases) and queues them
+# again: a dead worker's run goes on within AICMO_LEASE_SECONDS + AICMO_REAPER_INTERVAL_SECONDS.
+AICMO_REAPER_INTERVAL_SECONDS = env.float("AICMO_REAPER_INTERVAL_SECONDS", default=10)
 AICMO_STEP_MAX_ATTEMPTS = env.int("AICMO_STEP_MAX_ATTEMPTS", default=3)
 AICMO_COMPENSATION_MAX_ATTEMPTS = env.int("AICMO_COMPENSATION_MAX_ATTEMPTS", default=3)
 AICMO_RETRY_BACKOFF_SECONDS = env.float("AICMO_RETRY_BACKOFF_SECONDS", default=0.5)

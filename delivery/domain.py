@@ -48,6 +48,16 @@ class Package:
     def is_delivered(self) -> bool:
         return self.status == PackageStatus.DELIVERED
 
+    @property
+    def webhook_delivered(self) -> bool:
+        """The client's webhook accepted the package.delivered event (recorded once, never re-sent)."""
+        return self.webhook_status is not None
+
+    @property
+    def announced(self) -> bool:
+        """The client has been told about this package (webhook or e-mail): it must stay downloadable."""
+        return self.webhook_delivered or self.is_delivered
+
     def artifact(self, name: str) -> Artifact | None:
         return next((a for a in self.artifacts if a.name == name), None)
 
@@ -82,6 +92,7 @@ STRATEGY_NOT_DELIVERABLE = (
 # Generic on purpose: whoever wrote the brief reads these; the operator log has the details.
 WEBHOOK_REFUSED = "The webhook target was refused."
 WEBHOOK_FAILED = "The client's webhook could not be reached."
+WEBHOOK_REJECTED = "The client's webhook refused the delivery; it is not sent again."
 SECRET_ALREADY_SHOWN = (
     "The signing secret of webhook {url} was already shown on {at:%Y-%m-%d %H:%M} UTC; rotate it to get a new one."
 )
@@ -116,9 +127,15 @@ class WebhookRefused(PermanentStepError):
 
 
 class WebhookFailed(TransientStepError):
-    """The webhook could not be reached or kept answering non-2xx after the retries."""
+    """The webhook could not be reached, timed out, or answered 408/425/429/5xx: another attempt may pass."""
 
     code = "webhook_failed"
+
+
+class WebhookRejected(PermanentStepError):
+    """The webhook answered a redirect or a client error: the same POST would get the same answer."""
+
+    code = "webhook_rejected"
 
 
 class EmailFailed(TransientStepError):

@@ -1,4 +1,9 @@
-"""Handover to the client: the e-mail with the download link (the signed webhook POST is delivery.webhooks)."""
+"""Handover to the client: the e-mail with the download link, sent once per attempt.
+
+The signed webhook POST is delivery.webhooks (`deliver`), the one place a webhook is called. Each
+function makes one attempt and says by the error it raises whether another could pass (`EmailFailed`:
+transient): retrying is the saga step's job (its retry policy), so nothing here loops.
+"""
 
 from __future__ import annotations
 
@@ -37,8 +42,13 @@ def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], downlo
     return "\n".join(lines) + "\n"
 
 
-def send_delivery_email(*, to: str, subject: str, body: str, from_email: str) -> None:
+def send_delivery_email(*, to: str, subject: str, body: str, from_email: str, message_id: str) -> None:
+    """Send once. `message_id` is the same for every attempt of one package, so a mail system that got
+    a message whose acknowledgement was lost can tell the repeat."""
+    message = EmailMessage(
+        subject=subject, body=body, from_email=from_email, to=[to], headers={"Message-ID": message_id}
+    )
     try:
-        EmailMessage(subject=subject, body=body, from_email=from_email, to=[to]).send(fail_silently=False)
+        message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         raise EmailFailed(EMAIL_FAILED.format(address=to, cause=exc)) from exc

@@ -26,16 +26,12 @@ class PackageRepository(Protocol):
     def list(self, *, brief_id: UUID | None = None) -> list[Package]:
         """Newest first, ties broken by id."""
 
-    def set_delivered(
-        self,
-        package_id: UUID,
-        *,
-        delivered_at: datetime,
-        notified_email: str,
-        webhook_url: str,
-        webhook_status: int | None,
-    ) -> Package | None:
-        """Record the handover and mark the package delivered; None when there is no such package."""
+    def record_webhook(self, package_id: UUID, *, url: str, status: int) -> Package | None:
+        """Record that the client's webhook at `url` accepted the delivery with `status`; None when there
+        is no such package."""
+
+    def set_delivered(self, package_id: UUID, *, delivered_at: datetime, notified_email: str) -> Package | None:
+        """Record the e-mail hand-over and mark the package delivered; None when there is no such package."""
 
     def delete_for_run(self, run_id: UUID) -> bool:
         """Delete the run's package and its artifacts; False when there was none."""
@@ -92,21 +88,13 @@ class DjangoPackageRepository:
             qs = qs.filter(brief_id=brief_id)
         return [r.to_domain(list(r.artifacts.all())) for r in qs]
 
-    def set_delivered(
-        self,
-        package_id: UUID,
-        *,
-        delivered_at: datetime,
-        notified_email: str,
-        webhook_url: str,
-        webhook_status: int | None,
-    ) -> Package | None:
+    def record_webhook(self, package_id: UUID, *, url: str, status: int) -> Package | None:
+        updated = PackageRecord.objects.filter(id=package_id).update(webhook_url=url, webhook_status=status)
+        return self.get(package_id) if updated else None
+
+    def set_delivered(self, package_id: UUID, *, delivered_at: datetime, notified_email: str) -> Package | None:
         updated = PackageRecord.objects.filter(id=package_id).update(
-            status=PackageStatus.DELIVERED.value,
-            delivered_at=delivered_at,
-            notified_email=notified_email,
-            webhook_url=webhook_url,
-            webhook_status=webhook_status,
+            status=PackageStatus.DELIVERED.value, delivered_at=delivered_at, notified_email=notified_email
         )
         return self.get(package_id) if updated else None
 
@@ -171,29 +159,20 @@ class InMemoryPackageRepository:
     def list(self, *, brief_id: UUID | None = None) -> list[Package]:
         return self._packages.find(lambda p: brief_id is None or p.brief_id == brief_id, key=_sort_key)
 
-    def set_delivered(
-        self,
-        package_id: UUID,
-        *,
-        delivered_at: datetime,
-        notified_email: str,
-        webhook_url: str,
-        webhook_status: int | None,
-    ) -> Package | None:
+    def record_webhook(self, package_id: UUID, *, url: str, status: int) -> Package | None:
+        return self._update(package_id, webhook_url=url, webhook_status=status)
+
+    def set_delivered(self, package_id: UUID, *, delivered_at: datetime, notified_email: str) -> Package | None:
+        return self._update(
+            package_id, status=PackageStatus.DELIVERED, delivered_at=delivered_at, notified_email=notified_email
+        )
+
+    def _update(self, package_id: UUID, **changes) -> Package | None:
         with self._packages.lock:
             package = self._packages.get(package_id)
             if package is None:
                 return None
-            return self._packages.put(
-                dataclasses.replace(
-                    package,
-                    status=PackageStatus.DELIVERED,
-                    delivered_at=delivered_at,
-                    notified_email=notified_email,
-                    webhook_url=webhook_url,
-                    webhook_status=webhook_status,
-                )
-            )
+            return self._packages.put(dataclasses.replace(package, **changes))
 
     def delete_for_run(self, run_id: UUID) -> bool:
         return self._packages.delete_where(lambda p: p.run_id == run_id) > 0

@@ -1,5 +1,10 @@
-"""Delivery use cases: build a run's package, open it, discard it, hand it over and take the handover back;
-webhook endpoints and their signing secrets."""
+"""Delivery use cases: build a run's package, open it, discard it, and hand it over (webhook, e-mail);
+webhook endpoints and their signing secrets.
+
+Each hand-over effect is recorded on the package once it has happened (`webhook_status`, then
+`delivered_at`), and a recorded effect is never repeated: retrying a failed e-mail does not post
+the webhook again. A package the client has been told about is never discarded.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from delivery.domain import (
 )
 from kernel import clock
 from kernel.errors import DuplicateError
+from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
 
 if TYPE_CHECKING:
     from delivery.repositories import PackageRepository, WebhookEndpointRepository
@@ -71,11 +77,13 @@ def package_build(
     qc_results: Sequence[QCResult],
     packages: PackageRepository,
     storage: Storage | None = None,
+    heartbeat: Heartbeat = NO_HEARTBEAT,
 ) -> Package:
     """Check scope coverage, write every file and the zip under `packages/<run_id>/`, record the package.
 
     Idempotent per run: a rebuild overwrites the same files, removes files the new build no longer
-    has, and replaces the recorded package (same id).
+    has, and replaces the recorded package (same id). `heartbeat` is called before each file; a
+    build stopped half-way (a full disk, a cancel) leaves files that `package_discard` removes.
     """
     storage = _storage(storage)
     if str(strategy.status) in UNDELIVERABLE_STRATEGY_STATUSES:
@@ -103,6 +111,7 @@ def package_build(
     folder = packaging.run_folder(run_id)
     artifacts = []
     for order, file in enumerate(files):
+        heartbeat()
         path = packaging.store_file(storage, f"{folder}/{file.name}", file.content)
         artifacts.append(
             Artifact(
@@ -115,6 +124,7 @@ def package_build(
                 order=order,
             )
         )
+    heartbeat()
     zip_path = packaging.store_file(storage, f"{folder}/{archive.name}", archive.content)
     kept = {a.storage_path for a in artifacts} | {zip_path}
     packaging.delete_files(storage, [name for name in packaging.list_files(storage, folder) if name not in kept])
@@ -168,7 +178,12 @@ def package_zip_filesystem_path(package: Package, storage: Storage | None = None
 
 
 def package_discard(*, run_id: uuid.UUID, packages: PackageRepository, storage: Storage | None = None) -> bool:
-    """Compensation: delete every file under the run's folder and the package rows. True if anything went."""
+    """Compensation: delete every file under the run's folder and the package rows. True if anything went.
+
+    A package the client has been told about (see `package_kept_for_client`) is left alone.
+    """
+    if package_kept_for_client(run_id=run_id, packages=packages):
+        return False
     storage = _storage(storage)
     folder = packaging.run_folder(run_id)
     removed_files = packaging.delete_files(storage, packaging.list_files(storage, folder))
@@ -190,42 +205,78 @@ def _remove_empty_directories(storage: Storage, folder: str) -> None:
             os.rmdir(directory)
 
 
-def package_handover(
+def package_kept_for_client(*, run_id: uuid.UUID, packages: PackageRepository) -> bool:
+    """Whether the run's package was announced to the client (webhook or e-mail), so that it stays:
+    the client must never be told about a package that is then deleted."""
+    package = packages.get_for_run(run_id)
+    return package is not None and package.announced
+
+
+def _manifest_bytes(package: Package, storage: Storage | None) -> bytes:
+    manifest_artifact = package.artifact(packaging.MANIFEST_NAME)
+    if manifest_artifact is None:
+        raise PackageNotFound(package.id)
+    with _storage(storage).open(manifest_artifact.storage_path, "rb") as handle:
+        return handle.read()
+
+
+def package_notify_webhook(
     *,
     package_id: uuid.UUID,
     brief: Brief,
     packages: PackageRepository,
     endpoints: WebhookEndpointRepository,
     storage: Storage | None = None,
+    heartbeat: Heartbeat = NO_HEARTBEAT,
 ) -> Package:
-    """Tell the client: signed webhook POST of manifest.json (when set), then the e-mail; mark delivered.
+    """POST the manifest to the brief's webhook once (one attempt), signed per Standard Webhooks with the
+    endpoint's own secret (made at its first use), and record the answer.
 
-    A package already delivered is returned as is, so a retried step does not notify twice.
+    A package whose webhook already answered is returned as is (the webhook is never told twice);
+    without a webhook URL nothing is sent. Errors: see `webhooks.deliver`.
+    """
+    package = package_get(package_id=package_id, packages=packages)
+    url = brief.delivery.webhook_url.strip()
+    if package.webhook_delivered or not url:
+        return package
+    body = _manifest_bytes(package, storage)
+    heartbeat()
+    status = heartbeat.during(
+        webhooks.deliver,
+        url=url,
+        body=body,
+        event_id=webhook_event_id(package.id),
+        event_type=handover.WEBHOOK_EVENT,
+        secret=webhook_endpoint_for_url(url=url, endpoints=endpoints).secret,
+    )
+    recorded = packages.record_webhook(package.id, url=url, status=status)
+    if recorded is None:  # discarded while we were posting
+        raise PackageNotFound(package_id)
+    return recorded
+
+
+def package_send_email(
+    *,
+    package_id: uuid.UUID,
+    brief: Brief,
+    packages: PackageRepository,
+    storage: Storage | None = None,
+    heartbeat: Heartbeat = NO_HEARTBEAT,
+) -> Package:
+    """E-mail the client the download link and a summary once (one attempt), then mark the package delivered.
+
+    A delivered package is returned as is (never e-mailed twice); without an address the package
+    is marked delivered without a message. Raises EmailFailed when the mail server refuses or is down.
     """
     package = package_get(package_id=package_id, packages=packages)
     if package.is_delivered:
         return package
-    manifest_artifact = package.artifact(packaging.MANIFEST_NAME)
-    if manifest_artifact is None:
-        raise PackageNotFound(package_id)
-    with _storage(storage).open(manifest_artifact.storage_path, "rb") as handle:
-        manifest_bytes = handle.read()
-
-    webhook_url = brief.delivery.webhook_url.strip()
-    webhook_status = None
-    if webhook_url:
-        webhook_status = webhooks.deliver(
-            url=webhook_url,
-            body=manifest_bytes,
-            event_id=webhook_event_id(),
-            event_type=handover.WEBHOOK_EVENT,
-            secret=webhook_endpoint_for_url(url=webhook_url, endpoints=endpoints).secret,
-        )
-
     address = brief.delivery.email.strip() or brief.client.contact_email.strip()
     if address:
-        manifest = json.loads(manifest_bytes)
-        handover.send_delivery_email(
+        manifest = json.loads(_manifest_bytes(package, storage))
+        heartbeat()
+        heartbeat.during(
+            handover.send_delivery_email,
             to=address,
             subject=f"Your delivery package is ready: {brief.title}",
             body=handover.delivery_email_body(
@@ -235,26 +286,18 @@ def package_handover(
                 zip_size=package.zip_size,
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
+            message_id=delivery_message_id(package.id),
         )
-
-    delivered = packages.set_delivered(
-        package.id,
-        delivered_at=clock.now(),
-        notified_email=address,
-        webhook_url=webhook_url,
-        webhook_status=webhook_status,
-    )
-    if delivered is None:  # discarded while we were notifying
+    delivered = packages.set_delivered(package.id, delivered_at=clock.now(), notified_email=address)
+    if delivered is None:  # discarded while we were sending
         raise PackageNotFound(package_id)
     return delivered
 
 
-def package_revoke_handover(*, package_id: uuid.UUID, packages: PackageRepository) -> Package | None:
-    """Compensation of the handover: the package is no longer delivered (messages sent stay sent)."""
-    package = packages.get(package_id)
-    if package is None or not package.is_delivered:
-        return package
-    return packages.save(dataclasses.replace(package, status=PackageStatus.BUILT, delivered_at=None))
+def delivery_message_id(package_id: uuid.UUID) -> str:
+    """The same Message-ID for every attempt of one package's e-mail (a repeat is recognisable)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "aicmo.local"
+    return f"<package-{package_id}@{domain}>"
 
 
 # --- webhook endpoints and their secrets -------------------------------------------------------------
@@ -263,9 +306,13 @@ SECRET_PREFIX = "whsec_"  # Standard Webhooks' form: whsec_ + base64 of the key 
 SECRET_BYTES = 32
 
 
-def webhook_event_id() -> str:
-    """A new Standard Webhooks message id: unique per event, kept by every retry of that event."""
-    return f"msg_{uuid.uuid4().hex}"
+_EVENT_NAMESPACE = uuid.UUID("6f0c2e4a-3b71-5d8e-9a14-c2b7e05d9f31")
+
+
+def webhook_event_id(package_id: uuid.UUID, event: str = handover.WEBHOOK_EVENT) -> str:
+    """The Standard Webhooks message id of `event` for a package: a package is announced once, so the
+    id is unique per event, and every attempt of that event (a retried step) carries the same one."""
+    return f"msg_{uuid.uuid5(_EVENT_NAMESPACE, f'{event}:{package_id}').hex}"
 
 
 def _new_secret() -> str:

@@ -11,8 +11,8 @@
    so certificates are still checked against the name): a DNS answer that changes between the
    check and the connection (rebinding) cannot redirect it. No proxy from the environment, no redirects.
 4. It is signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`,
-   v1 HMAC-SHA256 of "id.timestamp.body" with the endpoint's own secret); retries keep the id and
-   sign again with a fresh timestamp.
+   v1 HMAC-SHA256 of "id.timestamp.body" with the endpoint's own secret); a retry (the saga step's)
+   keeps the id and signs again with a fresh timestamp.
 
 Users see one of two generic errors (the target was refused / could not be reached): a run's error
 must not tell whoever wrote the brief what answers inside the network. The details (address,
@@ -25,7 +25,6 @@ import datetime as dt
 import ipaddress
 import logging
 import socket
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
@@ -34,7 +33,14 @@ import httpx
 from django.conf import settings
 from standardwebhooks.webhooks import Webhook
 
-from delivery.domain import WEBHOOK_FAILED, WEBHOOK_REFUSED, WebhookFailed, WebhookRefused
+from delivery.domain import (
+    WEBHOOK_FAILED,
+    WEBHOOK_REFUSED,
+    WEBHOOK_REJECTED,
+    WebhookFailed,
+    WebhookRefused,
+    WebhookRejected,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +50,6 @@ SIGNATURE_HEADER = "webhook-signature"
 EVENT_HEADER = "X-AICMO-Event"
 # Statuses worth another try; other non-2xx answers (400, 404, a redirect...) will not change.
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-BACKOFF_SECONDS = 0.2
-BACKOFF_MAX_SECONDS = 2.0
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -219,45 +223,44 @@ def deliver(
     event_type: str,
     secret: str,
     timeout: float | None = None,
-    attempts: int | None = None,
     allowlist: Sequence[str] | None = None,
 ) -> int:
-    """POST `body` (UTF-8 JSON) to `url`, signed with `secret`; the 2xx status on success.
+    """POST `body` (UTF-8 JSON) to `url` once, signed with `secret`; the 2xx status on success.
 
-    Checks the target first (WebhookRefused, nothing sent), then makes up to `attempts` tries on
-    transport errors and retryable statuses (WebhookFailed when none succeeds). Settings give the
-    defaults: AICMO_WEBHOOK_TIMEOUT, AICMO_WEBHOOK_ATTEMPTS, AICMO_WEBHOOK_ALLOWLIST.
+    One attempt: retrying is the caller's retry policy (the saga step), and a retry passes the same
+    `event_id` (it is signed afresh, with a new timestamp). Raises WebhookRefused (the target is not
+    allowed; nothing was sent) or WebhookRejected (a redirect, or a 4xx other than 408/425/429: the
+    same POST would get the same answer), both final, or WebhookFailed (unreachable, timed out,
+    408/425/429/5xx: another attempt may pass). Settings give the defaults: AICMO_WEBHOOK_TIMEOUT,
+    AICMO_WEBHOOK_ALLOWLIST.
     """
     timeout = settings.AICMO_WEBHOOK_TIMEOUT if timeout is None else timeout
-    attempts = max(1, settings.AICMO_WEBHOOK_ATTEMPTS if attempts is None else attempts)
     allowlist = settings.AICMO_WEBHOOK_ALLOWLIST if allowlist is None else allowlist
     target = resolve_target(url, allowlist)
-    causes: list[str] = []
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        for made in range(1, attempts + 1):
-            headers = {
-                "Content-Type": "application/json",
-                EVENT_HEADER: event_type,
-                **sign(secret=secret, event_id=event_id, timestamp=dt.datetime.now(dt.UTC), body=body),
-            }
-            try:
-                response = _post(client, target, body, headers)
-            except httpx.TransportError as exc:
-                causes.append(type(exc).__name__ if not str(exc) else str(exc))
-            else:
-                if response.is_success:
-                    return response.status_code
-                causes.append(f"HTTP {response.status_code}")
-                if response.status_code not in RETRYABLE_STATUSES:
-                    break
-            if made < attempts:
-                time.sleep(min(BACKOFF_SECONDS * 2 ** (made - 1), BACKOFF_MAX_SECONDS))
+    headers = {
+        "Content-Type": "application/json",
+        EVENT_HEADER: event_type,
+        **sign(secret=secret, event_id=event_id, timestamp=dt.datetime.now(dt.UTC), body=body),
+    }
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+            response = _post(client, target, body, headers)
+    except httpx.TransportError as exc:
+        _log_failure(url, target, str(exc) or type(exc).__name__)
+        raise WebhookFailed(WEBHOOK_FAILED) from exc
+    if response.is_success:
+        return response.status_code
+    _log_failure(url, target, f"HTTP {response.status_code}")
+    if response.status_code in RETRYABLE_STATUSES:
+        raise WebhookFailed(WEBHOOK_FAILED)
+    raise WebhookRejected(WEBHOOK_REJECTED)
+
+
+def _log_failure(url: str, target: Target, cause: str) -> None:
     logger.warning(
-        "webhook failed: %s (%s) after %d attempt(s): %s",
+        "webhook failed: %s (%s): %s",
         url,
         target.address,
-        len(causes),
-        "; ".join(causes),
-        extra={"webhook_url": url, "address": str(target.address), "attempts": len(causes)},
+        cause,
+        extra={"webhook_url": url, "address": str(target.address), "cause": cause},
     )
-    raise WebhookFailed(WEBHOOK_FAILED)

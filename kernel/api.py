@@ -16,7 +16,9 @@ Domain errors map to statuses here and nowhere else:
 - Conflict (DuplicateError, InvalidTransition) -> 409: the request clashes with the current state;
 - PermanentStepError -> 409: a workflow step cannot succeed in the current state (QC failed, a scope
   gap), so repeating the same request cannot help until the state changes;
-- any other AppError -> 400.
+- any other AppError -> 400;
+- the database cannot be reached (a restart, a failover) -> 503 with Retry-After: nothing was
+  stored (the request's transaction, if any, is rolled back), and the same request can be repeated.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from kernel.errors import AppError, Conflict, NotFound, PermanentStepError, ValidationFailed
+from kernel.uow import DATABASE_UNAVAILABLE
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
 # classes from REST_FRAMEWORK while it loads, so importing it here would be circular.
 
 VALIDATION_MESSAGE = "The input has errors."
+DATABASE_UNAVAILABLE_MESSAGE = "The database cannot be reached right now; nothing was stored. Retry in a few seconds."
+DATABASE_RETRY_AFTER_SECONDS = 5
 PAYLOAD_TOO_LARGE = "The request body is larger than {limit} bytes."
 ROOT_PATH = "$"
 
@@ -88,19 +93,21 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "The request body is not JSON.",
     429: "Too many requests; retry after the time the Retry-After header gives.",
+    503: "The database cannot be reached for a moment; nothing was stored. Retry after the Retry-After header.",
 }
 # Answered by the HTTP server (gunicorn) before the application sees the request, so not in the error body.
 URI_TOO_LONG = OpenApiResponse(description="The address with its query is too long (over 4 KB); nothing was done.")
 
 
 def error_responses(*codes: int, media_type: str | None = None) -> dict[Any, OpenApiResponse]:
-    """OpenAPI responses with the error body for `codes`; 400 (query parameters), 401, 403 and 429
-    are always included: every operation checks its query, its credentials, a permission and a rate.
-    So is 414, which the HTTP server answers (without the error body) to an overlong address.
+    """OpenAPI responses with the error body for `codes`; 400 (query parameters), 401, 403, 429 and 503
+    are always included: every operation checks its query, its credentials, a permission and a rate,
+    and answers 503 when the database is away. So is 414, which the HTTP server answers (without
+    the error body) to an overlong address.
 
     `media_type` pins the errors to one type (JSON) where the operation's success is another (a zip).
     """
-    wanted = sorted({400, 401, 403, 429, *codes})
+    wanted = sorted({400, 401, 403, 429, 503, *codes})
     responses: dict[Any, OpenApiResponse] = {
         ((code, media_type) if media_type else code): OpenApiResponse(
             ErrorBodySerializer, description=ERROR_DESCRIPTIONS[code]
@@ -164,6 +171,13 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     from rest_framework.views import exception_handler as drf_exception_handler
     from rest_framework.views import set_rollback
 
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        set_rollback()
+        return Response(
+            error_body("database_unavailable", DATABASE_UNAVAILABLE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, AppError):
         set_rollback()
         fields = exc.errors if isinstance(exc, ValidationFailed) else None
@@ -338,7 +352,7 @@ def query_parameters(
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=&offset=`; lists from services are Python lists, which this slices.
+    """`?limit=&offset=`, handed to the service so that the store reads only that page (see `paged_response`).
 
     Both are validated before the view runs (`query_parameters`): a limit outside 1..200 or a
     negative offset is a 400, not silently replaced by the default as DRF would.
@@ -382,13 +396,26 @@ def object_response(
     return Response(data, status=status_code, headers=headers)
 
 
-def paginated_response(
-    view: APIView, items: Sequence[Any], serializer_class: type[serializers.BaseSerializer], **context: Any
-) -> Response:
-    """One page of `items` in the paginator's envelope (count, next, previous, results)."""
+def page_request(view: APIView) -> dict[str, int]:
+    """The page the client asks for, as `limit` and `offset` keyword arguments for a list service."""
     paginator = view.pagination_class()
-    page = paginator.paginate_queryset(list(items), view.request, view=view)
-    data = serializer_class(page, many=True, context={"request": view.request, **context}).data
+    return {"limit": paginator.get_limit(view.request), "offset": paginator.get_offset(view.request)}
+
+
+def paged_response(
+    view: APIView,
+    items: Sequence[Any],
+    total: int,
+    serializer_class: type[serializers.BaseSerializer],
+    **context: Any,
+) -> Response:
+    """One page the store read (`page_request` gave its bounds) and the list's total, in the
+    paginator's envelope (count, next, previous, results): no list endpoint reads more rows than it shows."""
+    paginator = view.pagination_class()
+    paginator.request = view.request
+    paginator.limit, paginator.offset = paginator.get_limit(view.request), paginator.get_offset(view.request)
+    paginator.count = total
+    data = serializer_class(items, many=True, context={"request": view.request, **context}).data
     return paginator.get_paginated_response(data)
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from kernel import clock
 from kernel.errors import DuplicateError
 from kernel.memory import InMemoryTable
+from kernel.paging import page
 from onboarding.domain import Brief, BriefStatus, Intake
 from onboarding.models import BriefRecord, IntakeRecord
 
@@ -29,8 +30,18 @@ class BriefRepository(Protocol):
     def find_by_fingerprint(self, fingerprint: str) -> Brief | None:
         """The newest brief with this content fingerprint that is not archived, or None."""
 
-    def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
-        """Newest first, ties broken by id."""
+    def list(
+        self,
+        *,
+        status: BriefStatus | None = None,
+        client_name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Brief]:
+        """Newest first, ties broken by id; `limit` briefs from `offset` (all without a limit)."""
+
+    def count(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> int:
+        """How many briefs `list` with the same filters gives without a limit."""
 
     def set_status(self, brief_id: UUID, status: BriefStatus) -> Brief | None: ...
 
@@ -45,6 +56,10 @@ def _stamped(brief: Brief) -> Brief:
 
 def _sort_key(brief: Brief) -> tuple:
     return (-brief.created_at.timestamp(), str(brief.id))
+
+
+def _matching(status: BriefStatus | None, client_name: str | None):
+    return lambda b: (status is None or b.status == status) and (client_name is None or b.client.name == client_name)
 
 
 class DjangoBriefRepository:
@@ -84,13 +99,28 @@ class DjangoBriefRepository:
         )
         return record.to_domain() if record else None
 
-    def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
-        qs = BriefRecord.objects.order_by("-created_at", "id")
+    def list(
+        self,
+        *,
+        status: BriefStatus | None = None,
+        client_name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Brief]:
+        qs = self._filtered(status, client_name).order_by("-created_at", "id")
+        return [r.to_domain() for r in page(qs, limit, offset)]
+
+    def count(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> int:
+        return self._filtered(status, client_name).count()
+
+    @staticmethod
+    def _filtered(status: BriefStatus | None, client_name: str | None):
+        qs = BriefRecord.objects.all()
         if status is not None:
             qs = qs.filter(status=status.value)
         if client_name is not None:
             qs = qs.filter(client_name=client_name)
-        return [r.to_domain() for r in qs]
+        return qs
 
     def set_status(self, brief_id: UUID, status: BriefStatus) -> Brief | None:
         brief = self.get(brief_id)
@@ -141,11 +171,18 @@ class InMemoryBriefRepository:
         )
         return found[0] if found else None
 
-    def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
-        return self._briefs.find(
-            lambda b: (status is None or b.status == status) and (client_name is None or b.client.name == client_name),
-            key=_sort_key,
-        )
+    def list(
+        self,
+        *,
+        status: BriefStatus | None = None,
+        client_name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Brief]:
+        return self._briefs.find(_matching(status, client_name), key=_sort_key, limit=limit, offset=offset)
+
+    def count(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> int:
+        return self._briefs.count(_matching(status, client_name))
 
     def set_status(self, brief_id: UUID, status: BriefStatus) -> Brief | None:
         brief = self.get(brief_id)

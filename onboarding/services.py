@@ -139,13 +139,30 @@ def brief_get(*, brief_id: UUID, briefs: BriefRepository) -> Brief:
 
 
 def brief_list(
-    *, briefs: BriefRepository, status: BriefStatus | str | None = None, client_name: str | None = None
+    *,
+    briefs: BriefRepository,
+    status: BriefStatus | str | None = None,
+    client_name: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Brief]:
-    """Briefs newest first, optionally only one status and/or one client (exact name)."""
-    return briefs.list(
-        status=_status(status) if status is not None else None,
-        client_name=client_name.strip() if client_name is not None else None,
-    )
+    """Briefs newest first, optionally only one status and/or one client (exact name); `limit` of
+    them from `offset` (the store reads only those), all without a limit."""
+    return briefs.list(**_brief_filters(status, client_name), limit=limit, offset=offset)
+
+
+def brief_count(
+    *, briefs: BriefRepository, status: BriefStatus | str | None = None, client_name: str | None = None
+) -> int:
+    """How many briefs `brief_list` with the same filters gives without a limit."""
+    return briefs.count(**_brief_filters(status, client_name))
+
+
+def _brief_filters(status: BriefStatus | str | None, client_name: str | None) -> dict:
+    return {
+        "status": _status(status) if status is not None else None,
+        "client_name": client_name.strip() if client_name is not None else None,
+    }
 
 
 def brief_set_status(*, brief_id: UUID, status: BriefStatus | str, briefs: BriefRepository) -> Brief:

@@ -1,9 +1,10 @@
 """Operator screens for workflow runs: where a run stands, its step timeline, and resume / retry / cancel.
 
 The saga owns every field of a run, so the admin shows runs read-only and changes them only
-through orchestration's services. Each operation (resume, retry the compensation, cancel) needs its
-own permission, the same one the API checks (kernel.permissions); the change form stays read-only.
-A run waiting for approval points at its strategy, whose page holds the approve button.
+through orchestration's services. Each operation (resume, retry the hand-over of a run whose
+delivery failed, retry the compensation, cancel) needs its own permission, the same one the API
+checks (kernel.permissions); the change form stays read-only. A run waiting for approval points at
+its strategy, whose page holds the approve button.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ STATUS_TONES = {
     RunStatus.COMPENSATED: "muted",
     RunStatus.COMPENSATION_FAILED: "bad",
     RunStatus.CANCELLED: "muted",
+    RunStatus.DELIVERY_FAILED: "bad",
 }
 STEP_TONES = {StepStatus.COMPLETED: "ok", StepStatus.FAILED: "bad", StepStatus.WAITING: "warn"}
 
@@ -82,6 +84,12 @@ def resume(run: WorkflowRun) -> str:
     return "queued to resume"
 
 
+def retry_delivery(run: WorkflowRun) -> str:
+    """Queue the failed hand-over step to run again; what was delivered already is not sent again."""
+    services.run_queue_retry(run_id=run.id, runs=_runs())
+    return "hand-over queued to be retried"
+
+
 def retry_compensation(run: WorkflowRun) -> str:
     done = services.run_retry_compensation(run_id=run.id, runs=_runs())
     return f"compensation retried: now {done.status.value.replace('_', ' ')}"
@@ -97,6 +105,7 @@ def cancel(run: WorkflowRun) -> str:
 # slug: (button label, operation, the permission it needs)
 OPERATIONS: dict[str, tuple[str, Callable[[WorkflowRun], str], str]] = {
     "resume": ("Resume", resume, permissions.RESUME_RUN),
+    "retry-delivery": ("Retry hand-over", retry_delivery, permissions.RETRY_RUN),
     "retry-compensation": ("Retry compensation", retry_compensation, permissions.RETRY_RUN),
     "cancel": ("Cancel", cancel, permissions.CANCEL_RUN),
 }
@@ -106,6 +115,8 @@ def available_operations(run: WorkflowRun) -> list[str]:
     """Which buttons make sense for the run as it stands."""
     if run.status == RunStatus.COMPENSATION_FAILED:
         return ["retry-compensation"]
+    if run.status == RunStatus.DELIVERY_FAILED:
+        return ["retry-delivery", "cancel"]
     if run.status in TERMINAL_STATUSES:
         return []
     if run.status == RunStatus.WAITING_APPROVAL or _held_by_live_worker(run):
@@ -130,7 +141,7 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
     list_filter = ("status", "definition", "cancel_requested", "created_at")
     search_fields = ("=id", "=brief_id", "=strategy_id", "=package_id", "idempotency_key", "current_step")
     date_hierarchy = "created_at"
-    actions = ("resume_selected", "retry_compensation_selected", "cancel_selected")
+    actions = ("resume_selected", "retry_delivery_selected", "retry_compensation_selected", "cancel_selected")
     fieldsets = (
         (
             None,
@@ -317,6 +328,10 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
     @admin.action(description="Resume selected runs", permissions=["resume"])
     def resume_selected(self, request: HttpRequest, queryset) -> None:
         self._operate_each(request, queryset, "resume")
+
+    @admin.action(description="Retry the hand-over of selected runs whose delivery failed", permissions=["retry"])
+    def retry_delivery_selected(self, request: HttpRequest, queryset) -> None:
+        self._operate_each(request, queryset, "retry-delivery")
 
     @admin.action(description="Retry the compensation of selected runs", permissions=["retry"])
     def retry_compensation_selected(self, request: HttpRequest, queryset) -> None:

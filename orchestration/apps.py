@@ -6,4 +6,4 @@ class OrchestrationConfig(AppConfig):
     verbose_name = "Orchestration (workflow runs)"
 
     def ready(self) -> None:
-        from orchestration import receivers  # noqa: F401  (connects signal handlers)
+        from orchestration import checks, receivers  # noqa: F401  (registers checks, connects signal handlers)

@@ -18,10 +18,18 @@ class RunStatus(enum.StrEnum):
     COMPENSATED = "compensated"
     COMPENSATION_FAILED = "compensation_failed"
     CANCELLED = "cancelled"
+    # A step that hands work to the client failed after its retries: everything done so far is
+    # kept and the run waits for an operator to retry that step or cancel the run.
+    DELIVERY_FAILED = "delivery_failed"
 
 
 TERMINAL_STATUSES = frozenset(
     {RunStatus.COMPLETED, RunStatus.COMPENSATED, RunStatus.COMPENSATION_FAILED, RunStatus.CANCELLED}
+)
+# Statuses a worker may claim a run in and drive it on. A run held for an operator (delivery_failed)
+# is neither finished nor claimable: only a retry or a cancel moves it.
+CLAIMABLE_STATUSES = frozenset(
+    {RunStatus.PENDING, RunStatus.RUNNING, RunStatus.WAITING_APPROVAL, RunStatus.COMPENSATING}
 )
 
 

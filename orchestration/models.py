@@ -39,7 +39,7 @@ class RunRecord(models.Model):
             ("start_run", "Can start workflow runs"),
             ("resume_run", "Can resume workflow runs"),
             ("cancel_run", "Can cancel workflow runs"),
-            ("retry_run", "Can retry the compensation of workflow runs"),
+            ("retry_run", "Can retry failed workflow runs (hand-over or compensation)"),
         ]
         indexes = [models.Index(fields=["status", "lease_expires_at"], name="run_status_lease_idx")]
 

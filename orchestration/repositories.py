@@ -2,8 +2,11 @@
 
 Claims are compare-and-set: a single conditional UPDATE in the database (it takes the row
 lock on PostgreSQL and the write lock of an IMMEDIATE transaction on SQLite), a lock-guarded
-check in memory. A claim holds for a lease; a worker that died loses its claim when the
-lease expires.
+check in memory. A claim holds for a lease that the holder renews while it works; a worker that
+died loses its claim when the lease expires, and the reaper releases it (`release_expired`) so
+that the run can be queued again. Every other change of state that must not race with a worker
+(an operator's retry or cancel of a run nobody holds) is a compare-and-set too (`transition`).
+Lists are paged by the database (`limit`, `offset`) and counted apart (`count`).
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from django.db.models import Q
 
 from kernel.errors import DuplicateError
 from kernel.memory import InMemoryTable
+from kernel.paging import page
 from kernel.sql import insert_row, update_row
-from orchestration.domain import TERMINAL_STATUSES, Advance, RunStatus, StepRecord, WorkflowRun
+from orchestration.domain import CLAIMABLE_STATUSES, Advance, RunStatus, StepRecord, WorkflowRun
 from orchestration.models import RunRecord, StepRecordRow
 
-CLAIMABLE = tuple(s.value for s in RunStatus if s not in TERMINAL_STATUSES)
+CLAIMABLE = tuple(s.value for s in CLAIMABLE_STATUSES)
+# Unclaimed runs in these statuses should be in some worker's queue (see `idle`).
+QUEUED = (RunStatus.PENDING.value, RunStatus.RUNNING.value, RunStatus.COMPENSATING.value)
 
 
 class RunRepository(Protocol):
@@ -39,16 +45,42 @@ class RunRepository(Protocol):
         """Replace the run's state by id (idempotent)."""
 
     def list(
-        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+        self,
+        *,
+        status: RunStatus | None = None,
+        brief_id: UUID | None = None,
+        strategy_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[WorkflowRun]:
-        """Newest first, ties by id."""
+        """Newest first, ties by id; `limit` runs from `offset` (all of them without a limit)."""
+
+    def count(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> int:
+        """How many runs `list` with the same filters would give without a limit."""
 
     def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
-        """Take the run for `worker` if it is unclaimed, already ours, or its lease expired."""
+        """Take the run for `worker` if it is claimable (CLAIMABLE_STATUSES) and unclaimed, already
+        ours, or its lease expired."""
 
     def request_cancel(self, run_id: UUID, *, now: dt.datetime) -> bool:
-        """Flag an unfinished run for cancellation, writing nothing else (a worker may be running it:
-        its next fenced write sees the flag). False when the run is missing or finished."""
+        """Flag a claimable run for cancellation, writing nothing else (a worker may be running it:
+        its next fenced write or heartbeat sees the flag). False when the run is missing, finished or held."""
+
+    def transition(self, run_id: UUID, *, from_status: RunStatus, now: dt.datetime, **changes) -> WorkflowRun | None:
+        """Apply `changes` to the run if nobody holds it and it is still in `from_status`; None otherwise."""
+
+    def release_expired(self, run_id: UUID, *, worker: str, now: dt.datetime) -> bool:
+        """Drop `worker`'s claim if its lease has expired (the reaper's takeover); False if the run
+        was renewed, released or taken meanwhile. The released run is left for a queue to pick up."""
+
+    def idle(self, *, now: dt.datetime, quiet_since: dt.datetime, limit: int) -> list[WorkflowRun]:
+        """Unclaimed runs that should be moving (pending, running, compensating) and were not written
+        since `quiet_since`: their task was lost. Oldest first, at most `limit`."""
+
+    def touch(self, run_id: UUID, *, seen: dt.datetime, now: dt.datetime) -> bool:
+        """Set updated_at to `now` if it still is `seen` and the run is unclaimed (one reaper re-queues it)."""
 
     def advance(
         self, run: WorkflowRun, *, worker: str, step: StepRecord | None = None, fields: Iterable[str] | None = None
@@ -62,8 +94,8 @@ class RunRepository(Protocol):
         transaction this joins it without a savepoint: on an error the caller's transaction is abandoned.
         """
 
-    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
-        """Claimed, unfinished runs whose lease has expired (their worker died), oldest first."""
+    def stale(self, *, now: dt.datetime, limit: int | None = None) -> list[WorkflowRun]:
+        """Claimed, unfinished runs whose lease has expired (their worker died), oldest lease first."""
 
     def add_step(self, step: StepRecord) -> StepRecord:
         """Record a step attempt; DuplicateError when (run, seq) or (run, name, kind, attempt) is taken."""
@@ -75,7 +107,7 @@ class RunRepository(Protocol):
 
 
 def _claimable(run: WorkflowRun, worker: str, now: dt.datetime) -> bool:
-    if run.status in TERMINAL_STATUSES:
+    if run.status not in CLAIMABLE_STATUSES:
         return False
     return (
         not run.claimed_by
@@ -93,6 +125,14 @@ def _changed_values(run: WorkflowRun, fields: Iterable[str] | None) -> dict:
     if fields is None:
         return values
     return {name: values[name] for name in fields if name in values}
+
+
+def _matching(status: RunStatus | None, brief_id: UUID | None, strategy_id: UUID | None):
+    return lambda r: (
+        (status is None or r.status == status)
+        and (brief_id is None or r.brief_id == brief_id)
+        and (strategy_id is None or r.strategy_id == strategy_id)
+    )
 
 
 class DjangoRunRepository:
@@ -121,16 +161,32 @@ class DjangoRunRepository:
         return run
 
     def list(
-        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+        self,
+        *,
+        status: RunStatus | None = None,
+        brief_id: UUID | None = None,
+        strategy_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[WorkflowRun]:
-        qs = RunRecord.objects.order_by("-created_at", "id")
+        qs = self._filtered(status, brief_id, strategy_id).order_by("-created_at", "id")
+        return [r.to_domain() for r in page(qs, limit, offset)]
+
+    def count(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> int:
+        return self._filtered(status, brief_id, strategy_id).count()
+
+    @staticmethod
+    def _filtered(status: RunStatus | None, brief_id: UUID | None, strategy_id: UUID | None):
+        qs = RunRecord.objects.all()
         if status is not None:
             qs = qs.filter(status=status.value)
         if brief_id is not None:
             qs = qs.filter(brief_id=brief_id)
         if strategy_id is not None:
             qs = qs.filter(strategy_id=strategy_id)
-        return [r.to_domain() for r in qs]
+        return qs
 
     def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
         free = Q(claimed_by="") | Q(claimed_by=worker) | Q(lease_expires_at__lte=now)
@@ -171,13 +227,34 @@ class DjangoRunRepository:
                     raise DuplicateError(taken) from exc
         return outcome
 
-    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
+    def transition(self, run_id: UUID, *, from_status: RunStatus, now: dt.datetime, **changes) -> WorkflowRun | None:
+        current = self.get(run_id)
+        if current is None:
+            return None
+        values = _changed_values(dataclasses.replace(current, updated_at=now, **changes), ("updated_at", *changes))
+        moved = RunRecord.objects.filter(id=run_id, status=from_status.value, claimed_by="").update(**values)
+        return self.get(run_id) if moved else None
+
+    def release_expired(self, run_id: UUID, *, worker: str, now: dt.datetime) -> bool:
+        released = RunRecord.objects.filter(
+            id=run_id, claimed_by=worker, lease_expires_at__lte=now, status__in=CLAIMABLE
+        ).update(claimed_by="", lease_expires_at=None, updated_at=now)
+        return bool(released)
+
+    def idle(self, *, now: dt.datetime, quiet_since: dt.datetime, limit: int) -> list[WorkflowRun]:
+        qs = RunRecord.objects.filter(status__in=QUEUED, claimed_by="", updated_at__lte=quiet_since)
+        return [r.to_domain() for r in qs.order_by("updated_at", "id")[:limit]]
+
+    def touch(self, run_id: UUID, *, seen: dt.datetime, now: dt.datetime) -> bool:
+        return bool(RunRecord.objects.filter(id=run_id, updated_at=seen, claimed_by="").update(updated_at=now))
+
+    def stale(self, *, now: dt.datetime, limit: int | None = None) -> list[WorkflowRun]:
         qs = (
             RunRecord.objects.filter(status__in=CLAIMABLE, lease_expires_at__lte=now)
             .exclude(claimed_by="")
             .order_by("lease_expires_at", "id")
         )
-        return [r.to_domain() for r in qs]
+        return [r.to_domain() for r in page(qs, limit, 0)]
 
     def add_step(self, step: StepRecord) -> StepRecord:
         try:
@@ -221,16 +298,25 @@ class InMemoryRunRepository:
         return self._runs.put(run)
 
     def list(
-        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+        self,
+        *,
+        status: RunStatus | None = None,
+        brief_id: UUID | None = None,
+        strategy_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[WorkflowRun]:
         return self._runs.find(
-            lambda r: (
-                (status is None or r.status == status)
-                and (brief_id is None or r.brief_id == brief_id)
-                and (strategy_id is None or r.strategy_id == strategy_id)
-            ),
+            _matching(status, brief_id, strategy_id),
             key=lambda r: (-r.created_at.timestamp(), str(r.id)),
+            limit=limit,
+            offset=offset,
         )
+
+    def count(
+        self, *, status: RunStatus | None = None, brief_id: UUID | None = None, strategy_id: UUID | None = None
+    ) -> int:
+        return self._runs.count(_matching(status, brief_id, strategy_id))
 
     def claim(self, run_id: UUID, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> WorkflowRun | None:
         with self._runs.lock:
@@ -244,7 +330,7 @@ class InMemoryRunRepository:
     def request_cancel(self, run_id: UUID, *, now: dt.datetime) -> bool:
         with self._runs.lock:
             current = self._runs.peek(run_id)
-            if current is None or current.status in TERMINAL_STATUSES:
+            if current is None or current.status not in CLAIMABLE_STATUSES:
                 return False
             self._runs.put(dataclasses.replace(current, cancel_requested=True, updated_at=now))
             return True
@@ -265,15 +351,52 @@ class InMemoryRunRepository:
             self._runs.put(dataclasses.replace(run, cancel_requested=True) if cancelled_by_other else run)
             return Advance.CANCEL_REQUESTED if cancelled_by_other else Advance.WRITTEN
 
-    def stale(self, *, now: dt.datetime) -> list[WorkflowRun]:
+    def transition(self, run_id: UUID, *, from_status: RunStatus, now: dt.datetime, **changes) -> WorkflowRun | None:
+        with self._runs.lock:
+            current = self._runs.peek(run_id)
+            if current is None or current.status != from_status or current.claimed_by:
+                return None
+            return self._runs.put(dataclasses.replace(current, updated_at=now, **changes))
+
+    def release_expired(self, run_id: UUID, *, worker: str, now: dt.datetime) -> bool:
+        with self._runs.lock:
+            current = self._runs.peek(run_id)
+            if (
+                current is None
+                or current.status not in CLAIMABLE_STATUSES
+                or current.claimed_by != worker
+                or current.lease_expires_at is None
+                or current.lease_expires_at > now
+            ):
+                return False
+            self._runs.put(dataclasses.replace(current, claimed_by="", lease_expires_at=None, updated_at=now))
+            return True
+
+    def idle(self, *, now: dt.datetime, quiet_since: dt.datetime, limit: int) -> list[WorkflowRun]:
+        return self._runs.find(
+            lambda r: r.status.value in QUEUED and not r.claimed_by and r.updated_at <= quiet_since,
+            key=lambda r: (r.updated_at, str(r.id)),
+            limit=limit,
+        )
+
+    def touch(self, run_id: UUID, *, seen: dt.datetime, now: dt.datetime) -> bool:
+        with self._runs.lock:
+            current = self._runs.peek(run_id)
+            if current is None or current.updated_at != seen or current.claimed_by:
+                return False
+            self._runs.put(dataclasses.replace(current, updated_at=now))
+            return True
+
+    def stale(self, *, now: dt.datetime, limit: int | None = None) -> list[WorkflowRun]:
         return self._runs.find(
             lambda r: (
-                r.status not in TERMINAL_STATUSES
+                r.status in CLAIMABLE_STATUSES
                 and bool(r.claimed_by)
                 and r.lease_expires_at is not None
                 and r.lease_expires_at <= now
             ),
             key=lambda r: (r.lease_expires_at, str(r.id)),
+            limit=limit,
         )
 
     def add_step(self, step: StepRecord) -> StepRecord:

@@ -2,7 +2,15 @@
 
 Steps are plain functions of a StepContext; they reach other contexts only through their
 services and resolve repositories from the registry (this module is the composition root).
-Every compensation undoes exactly what its run created, using ids the step recorded.
+Every compensation undoes exactly what its run created, using ids the step recorded or the run's id.
+
+Steps that wait on the outside world (the LLM, the storage, the client's webhook and mail server)
+run outside any transaction and pass `ctx.heartbeat` down, so the run's claim is kept while they
+work and a cancel stops them at a safe point. The hand-over is two steps, one per side effect,
+each recorded once: a retried e-mail never posts the webhook again. When one of them fails for
+good the run is held in `delivery_failed` with its package, for an operator to retry or cancel.
+A dry run (`options["dry_run"]`, what `run_workflow --persistence memory` asks for) builds
+everything but tells nobody.
 """
 
 from __future__ import annotations
@@ -11,11 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
+
 from config import registry
 from delivery import services as delivery
 from kernel.errors import PermanentStepError
 from onboarding import services as onboarding
-from orchestration.saga import SagaDefinition, Step, StepContext, WaitForInput
+from orchestration.saga import OnFailure, SagaDefinition, Step, StepContext, WaitForInput
 from production import services as production
 from strategy import services as strategy
 
@@ -142,7 +152,12 @@ def revoke_approval(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, An
 
 def produce_drafts(ctx: StepContext) -> dict[str, Any]:
     made = production.drafts_produce(
-        run_id=ctx.run_id, brief=_brief(ctx), strategy=_strategy(ctx), drafts=_drafts(), generator=registry.generator()
+        run_id=ctx.run_id,
+        brief=_brief(ctx),
+        strategy=_strategy(ctx),
+        drafts=_drafts(),
+        generator=registry.generator(),
+        heartbeat=ctx.heartbeat,
     )
     return {"drafts": len(made), "draft_ids": [str(d.id) for d in made]}
 
@@ -176,6 +191,7 @@ def build_package(ctx: StepContext) -> dict[str, Any]:
         drafts=production.drafts_for_run(run_id=ctx.run_id, drafts=_drafts()),
         qc_results=production.qc_results_for_run(run_id=ctx.run_id, qc_results=_qc()),
         packages=_packages(),
+        heartbeat=ctx.heartbeat,
     )
     return {
         "package_id": str(package.id),
@@ -187,44 +203,79 @@ def build_package(ctx: StepContext) -> dict[str, Any]:
 
 
 def discard_package(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, Any]:
+    # Also undoes a build that failed half-way (its output is empty then): everything is found by run.
+    if delivery.package_kept_for_client(run_id=ctx.run_id, packages=_packages()):
+        return {"kept": "the client was already told about this package, so it stays downloadable"}
     return {"deleted": delivery.package_discard(run_id=ctx.run_id, packages=_packages())}
 
 
-# -- 7. handover -----------------------------------------------------------------------------------
+# -- 7. hand-over: one step per side effect ------------------------------------------------------
 
 
-def hand_over(ctx: StepContext) -> dict[str, Any]:
-    package = delivery.package_handover(
-        package_id=UUID(ctx.output_of("build_package")["package_id"]),
+def _package_id(ctx: StepContext) -> UUID:
+    return UUID(ctx.output_of("build_package")["package_id"])
+
+
+def notify_webhook(ctx: StepContext) -> dict[str, Any]:
+    url = _brief(ctx).delivery.webhook_url.strip()
+    if not url:
+        return {"skipped": "the brief names no webhook"}
+    if ctx.options.get("dry_run"):
+        return {"skipped": f"dry run: nothing was posted to {url}"}
+    package = delivery.package_notify_webhook(
+        package_id=_package_id(ctx),
         brief=_brief(ctx),
         packages=_packages(),
         endpoints=_webhook_endpoints(),
+        heartbeat=ctx.heartbeat,
+    )
+    return {"package_id": str(package.id), "url": package.webhook_url, "status": package.webhook_status}
+
+
+def email_client(ctx: StepContext) -> dict[str, Any]:
+    brief = _brief(ctx)
+    if ctx.options.get("dry_run"):
+        address = brief.delivery.email.strip() or brief.client.contact_email.strip()
+        return {"skipped": f"dry run: nothing was sent to {address or 'anyone'}"}
+    package = delivery.package_send_email(
+        package_id=_package_id(ctx), brief=brief, packages=_packages(), heartbeat=ctx.heartbeat
     )
     return {
         "package_id": str(package.id),
         "email": package.notified_email,
-        "webhook_status": package.webhook_status,
         "delivered_at": package.delivered_at.isoformat() if package.delivered_at else None,
     }
 
 
-def revoke_handover(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, Any]:
-    package = delivery.package_revoke_handover(package_id=UUID(output["package_id"]), packages=_packages())
-    return {"revoked": package is not None}
-
-
 CLIENT_DELIVERY_WORKFLOW = SagaDefinition(
     name=CLIENT_DELIVERY,
-    version=1,
+    # 2: the hand-over became two steps (notify_webhook, email_client); drafts outside a transaction.
+    version=2,
     steps=(
         Step("normalize_brief", normalize_brief, discard_brief),
         Step("generate_strategy", generate_strategy, discard_strategy),
         Step("await_approval", await_approval, revoke_approval),
-        Step("produce_drafts", produce_drafts, discard_drafts),
+        # Outside a transaction: an LLM writer waits on the network for each asset (the database
+        # stays free meanwhile, and each LLM call's ledger row is kept whatever happens next).
+        Step("produce_drafts", produce_drafts, discard_drafts, transactional=False),
         Step("check_quality", check_quality, discard_quality_results),
         # Files are written outside the database transaction (a retry overwrites them: they are
         # named by run), so the database is not held while the package is written.
         Step("build_package", build_package, discard_package, transactional=False),
-        Step("hand_over", hand_over, revoke_handover, transactional=False),
+        # Nothing can be taken back from the client: no compensation; a failure holds the run.
+        Step(
+            "notify_webhook",
+            notify_webhook,
+            transactional=False,
+            attempts=lambda: settings.AICMO_WEBHOOK_ATTEMPTS,
+            on_failure=OnFailure.HOLD,
+        ),
+        Step(
+            "email_client",
+            email_client,
+            transactional=False,
+            attempts=lambda: settings.AICMO_EMAIL_ATTEMPTS,
+            on_failure=OnFailure.HOLD,
+        ),
     ),
 )

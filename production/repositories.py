@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from kernel import clock
 from kernel.errors import Conflict, DuplicateError
 from kernel.memory import InMemoryTable
+from kernel.paging import page
 from production.domain import Draft, LLMCall, QCResult
 from production.models import DraftRecord, LLMCallRecord, QCIssueRecord, QCResultRecord
 
@@ -60,8 +61,20 @@ class DraftRepository(Protocol):
 
     def get(self, draft_id: UUID) -> Draft | None: ...
 
-    def list_for_run(self, run_id: UUID) -> list[Draft]:
-        """Ordered by scheduled_at, channel, slot (then asset_type)."""
+    def list_for_run(
+        self,
+        run_id: UUID,
+        *,
+        channel: str | None = None,
+        passed: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Draft]:
+        """Ordered by scheduled_at, channel, slot (then asset_type); optionally one channel, and only
+        drafts whose QC passed (True) or failed (False). `limit` drafts from `offset` (all without one)."""
+
+    def count_for_run(self, run_id: UUID, *, channel: str | None = None, passed: bool | None = None) -> int:
+        """How many drafts `list_for_run` with the same filters gives without a limit."""
 
     def list(self, *, channel: str | None = None, brief_id: UUID | None = None) -> list[Draft]:
         """Newest first, ties broken by id."""
@@ -80,6 +93,9 @@ class QCResultRepository(Protocol):
 
     def list_for_run(self, run_id: UUID) -> list[QCResult]:
         """In the order of the run's drafts: scheduled_at, channel, slot (then asset_type)."""
+
+    def list_for_drafts(self, draft_ids: Sequence[UUID]) -> list[QCResult]:
+        """The results of these drafts (those that have one), in the order of `draft_ids`."""
 
     def delete_for_run(self, run_id: UUID) -> int:
         """Delete the run's results and their issues; how many results went."""
@@ -168,9 +184,29 @@ class DjangoDraftRepository:
         record = DraftRecord.objects.filter(id=draft_id).first()
         return record.to_domain() if record else None
 
-    def list_for_run(self, run_id: UUID) -> list[Draft]:
-        qs = DraftRecord.objects.filter(run_id=run_id).order_by("scheduled_at", "channel", "slot", "asset_type")
-        return [r.to_domain() for r in qs]
+    def list_for_run(
+        self,
+        run_id: UUID,
+        *,
+        channel: str | None = None,
+        passed: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Draft]:
+        qs = self._of_run(run_id, channel, passed).order_by("scheduled_at", "channel", "slot", "asset_type")
+        return [r.to_domain() for r in page(qs, limit, offset)]
+
+    def count_for_run(self, run_id: UUID, *, channel: str | None = None, passed: bool | None = None) -> int:
+        return self._of_run(run_id, channel, passed).count()
+
+    @staticmethod
+    def _of_run(run_id: UUID, channel: str | None, passed: bool | None):
+        qs = DraftRecord.objects.filter(run_id=run_id)
+        if channel is not None:
+            qs = qs.filter(channel=channel)
+        if passed is not None:
+            qs = qs.filter(qc_result__passed=passed)
+        return qs
 
     def list(self, *, channel: str | None = None, brief_id: UUID | None = None) -> list[Draft]:
         qs = DraftRecord.objects.order_by("-created_at", "id")
@@ -218,8 +254,32 @@ class InMemoryDraftRepository:
     def get(self, draft_id: UUID) -> Draft | None:
         return self._store.drafts.get(draft_id)
 
-    def list_for_run(self, run_id: UUID) -> list[Draft]:
-        return self._store.drafts.find(lambda d: d.run_id == run_id, key=_draft_order)
+    def list_for_run(
+        self,
+        run_id: UUID,
+        *,
+        channel: str | None = None,
+        passed: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Draft]:
+        with self._store.lock:
+            wanted = self._of_run(run_id, channel, passed)
+            return self._store.drafts.find(wanted, key=_draft_order, limit=limit, offset=offset)
+
+    def count_for_run(self, run_id: UUID, *, channel: str | None = None, passed: bool | None = None) -> int:
+        with self._store.lock:
+            return self._store.drafts.count(self._of_run(run_id, channel, passed))
+
+    def _of_run(self, run_id: UUID, channel: str | None, passed: bool | None):
+        verdicts = {}
+        if passed is not None:
+            verdicts = {r.draft_id: r.passed for r in self._store.results.find(lambda r: True)}
+        return lambda d: (
+            d.run_id == run_id
+            and (channel is None or d.channel == channel)
+            and (passed is None or verdicts.get(d.id) == passed)
+        )
 
     def list(self, *, channel: str | None = None, brief_id: UUID | None = None) -> list[Draft]:
         return self._store.drafts.find(
@@ -279,6 +339,11 @@ class DjangoQCResultRepository:
         )
         return self._load(qs)
 
+    def list_for_drafts(self, draft_ids: Sequence[UUID]) -> list[QCResult]:
+        order = {draft_id: position for position, draft_id in enumerate(draft_ids)}
+        found = self._load(QCResultRecord.objects.filter(draft_id__in=list(order)))
+        return sorted(found, key=lambda r: order[r.draft_id])
+
     def delete_for_run(self, run_id: UUID) -> int:
         with transaction.atomic():
             QCIssueRecord.objects.filter(result__draft__run_id=run_id).delete()
@@ -336,6 +401,10 @@ class InMemoryQCResultRepository:
 
     def get_for_draft(self, draft_id: UUID) -> QCResult | None:
         return self._store.results.find_one(lambda r: r.draft_id == draft_id)
+
+    def list_for_drafts(self, draft_ids: Sequence[UUID]) -> list[QCResult]:
+        order = {draft_id: position for position, draft_id in enumerate(draft_ids)}
+        return self._store.results.find(lambda r: r.draft_id in order, key=lambda r: order[r.draft_id])
 
     def list_for_run(self, run_id: UUID) -> list[QCResult]:
         store = self._store

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from kernel.errors import NotFound
-from production.domain import Draft
+from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
+from production.domain import Draft, QCResult
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -22,16 +23,25 @@ class DraftNotFound(NotFound):
 
 
 def drafts_produce(
-    *, run_id: UUID, brief: Brief, strategy: Strategy, drafts: DraftRepository, generator: ContentGenerator
+    *,
+    run_id: UUID,
+    brief: Brief,
+    strategy: Strategy,
+    drafts: DraftRepository,
+    generator: ContentGenerator,
+    heartbeat: Heartbeat = NO_HEARTBEAT,
 ) -> list[Draft]:
     """Write every asset the strategy's calendar plans, fixes applied, and store them.
 
     Idempotent for a retried step: drafts are keyed by (run, channel, asset type, slot), so a
-    second run replaces the first's content under the same ids.
+    second run replaces the first's content under the same ids. Call it outside a transaction: an
+    LLM generator waits on the network for each asset, and `heartbeat` is called before each one.
+    Nothing is stored until every asset is written.
     """
     plans = {plan.channel: plan for plan in strategy.channel_plans}
     produced = []
     for asset in strategy.calendar:
+        heartbeat()
         produced.append(
             generator.generate(
                 brief=brief,
@@ -49,9 +59,31 @@ def drafts_produce(
     return drafts.list_for_run(run_id)
 
 
-def drafts_for_run(*, run_id: UUID, drafts: DraftRepository) -> list[Draft]:
-    """The run's drafts in calendar order (scheduled time, channel, slot)."""
-    return drafts.list_for_run(run_id)
+def drafts_for_run(
+    *,
+    run_id: UUID,
+    drafts: DraftRepository,
+    channel: str | None = None,
+    passed: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Draft]:
+    """The run's drafts in calendar order (scheduled time, channel, slot), optionally one channel and
+    only those whose QC passed (True) or failed (False); `limit` of them from `offset` (the store
+    reads only those), all without a limit."""
+    return drafts.list_for_run(run_id, channel=channel, passed=passed, limit=limit, offset=offset)
+
+
+def drafts_count_for_run(
+    *, run_id: UUID, drafts: DraftRepository, channel: str | None = None, passed: bool | None = None
+) -> int:
+    """How many drafts `drafts_for_run` with the same filters gives without a limit."""
+    return drafts.count_for_run(run_id, channel=channel, passed=passed)
+
+
+def qc_results_for_drafts(*, draft_ids: list[UUID], qc_results: QCResultRepository) -> list[QCResult]:
+    """The QC results of these drafts (a page of a list), in their order."""
+    return qc_results.list_for_drafts(draft_ids)
 
 
 def draft_get(*, draft_id: UUID, drafts: DraftRepository) -> Draft:
@@ -85,6 +117,7 @@ __all__ = [
     "DraftNotFound",
     "QCFailed",
     "draft_get",
+    "drafts_count_for_run",
     "drafts_discard",
     "drafts_for_run",
     "drafts_produce",
@@ -93,5 +126,6 @@ __all__ = [
     "qc_evaluate_draft",
     "qc_require_pass",
     "qc_result_for_draft",
+    "qc_results_for_drafts",
     "qc_results_for_run",
 ]

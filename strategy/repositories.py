@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from kernel.errors import DuplicateError
 from kernel.memory import InMemoryTable
+from kernel.paging import page
 from strategy.domain import Strategy, StrategyStatus
 from strategy.models import StrategyRecord
 
@@ -33,8 +34,19 @@ class StrategyRepository(Protocol):
     def delete(self, strategy_id: UUID) -> bool:
         """False when there was nothing to delete."""
 
-    def list(self, *, status: StrategyStatus | None = None) -> list[Strategy]:
-        """Newest first (created_at), ties broken by id."""
+    def list(
+        self,
+        *,
+        status: StrategyStatus | None = None,
+        brief_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Strategy]:
+        """Newest first (created_at), ties broken by id; with `brief_id`, that brief's versions oldest
+        version first. `limit` versions from `offset` (all without a limit)."""
+
+    def count(self, *, status: StrategyStatus | None = None, brief_id: UUID | None = None) -> int:
+        """How many versions `list` with the same filters gives without a limit."""
 
     def atomic(self) -> contextlib.AbstractContextManager[None]:
         """A block whose changes are kept together or not at all."""
@@ -49,6 +61,10 @@ def _duplicate_message(strategy: Strategy) -> str:
 
 def _newest_first(strategy: Strategy) -> tuple:
     return (-strategy.created_at.timestamp(), str(strategy.id))
+
+
+def _matching(status: StrategyStatus | None, brief_id: UUID | None):
+    return lambda s: (status is None or s.status == status) and (brief_id is None or s.brief_id == brief_id)
 
 
 class DjangoStrategyRepository:
@@ -87,11 +103,29 @@ class DjangoStrategyRepository:
         deleted, _ = StrategyRecord.objects.filter(id=strategy_id).delete()
         return deleted > 0
 
-    def list(self, *, status: StrategyStatus | None = None) -> list[Strategy]:
-        qs = StrategyRecord.objects.order_by("-created_at", "id")
+    def list(
+        self,
+        *,
+        status: StrategyStatus | None = None,
+        brief_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Strategy]:
+        ordering = ("version",) if brief_id is not None else ("-created_at", "id")
+        qs = self._filtered(status, brief_id).order_by(*ordering)
+        return [r.to_domain() for r in page(qs, limit, offset)]
+
+    def count(self, *, status: StrategyStatus | None = None, brief_id: UUID | None = None) -> int:
+        return self._filtered(status, brief_id).count()
+
+    @staticmethod
+    def _filtered(status: StrategyStatus | None, brief_id: UUID | None):
+        qs = StrategyRecord.objects.all()
         if status is not None:
             qs = qs.filter(status=status.value)
-        return [r.to_domain() for r in qs]
+        if brief_id is not None:
+            qs = qs.filter(brief_id=brief_id)
+        return qs
 
     def atomic(self) -> contextlib.AbstractContextManager[None]:
         return transaction.atomic()
@@ -126,8 +160,19 @@ class InMemoryStrategyRepository:
     def delete(self, strategy_id: UUID) -> bool:
         return self._strategies.delete(strategy_id)
 
-    def list(self, *, status: StrategyStatus | None = None) -> list[Strategy]:
-        return self._strategies.find(lambda s: status is None or s.status == status, key=_newest_first)
+    def list(
+        self,
+        *,
+        status: StrategyStatus | None = None,
+        brief_id: UUID | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Strategy]:
+        key = (lambda s: s.version) if brief_id is not None else _newest_first
+        return self._strategies.find(_matching(status, brief_id), key=key, limit=limit, offset=offset)
+
+    def count(self, *, status: StrategyStatus | None = None, brief_id: UUID | None = None) -> int:
+        return self._strategies.count(_matching(status, brief_id))
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:

@@ -140,12 +140,27 @@ def strategy_list_versions(*, brief_id: UUID, strategies: StrategyRepository) ->
 
 
 def strategy_list(
-    *, strategies: StrategyRepository, brief_id: UUID | None = None, status: StrategyStatus | str | None = None
+    *,
+    strategies: StrategyRepository,
+    brief_id: UUID | None = None,
+    status: StrategyStatus | str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Strategy]:
-    """With a brief: its versions, oldest first. Without: every version, newest first. Optionally by status."""
-    if brief_id is not None:
-        return [v for v in strategies.list_for_brief(brief_id) if status is None or v.status == status]
-    return strategies.list(status=status)
+    """With a brief: its versions, oldest first. Without: every version, newest first. Optionally by
+    status; `limit` of them from `offset` (the store reads only those), all without a limit."""
+    return strategies.list(brief_id=brief_id, status=_optional_status(status), limit=limit, offset=offset)
+
+
+def strategy_count(
+    *, strategies: StrategyRepository, brief_id: UUID | None = None, status: StrategyStatus | str | None = None
+) -> int:
+    """How many versions `strategy_list` with the same filters gives without a limit."""
+    return strategies.count(brief_id=brief_id, status=_optional_status(status))
+
+
+def _optional_status(status: StrategyStatus | str | None) -> StrategyStatus | None:
+    return StrategyStatus(status) if status is not None else None
 
 
 def strategy_get(*, strategy_id: UUID, strategies: StrategyRepository) -> Strategy:

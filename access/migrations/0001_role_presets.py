@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         ("strategy", "0003_pillars_and_calendar"),
         ("production", "0002_pillars_and_calendar"),
         ("delivery", "0002_webhook_endpoints"),
-        ("orchestration", "0002_run_permissions_and_per_user_idempotency_keys"),
+        ("orchestration", "0003_run_permissions_and_per_user_idempotency_keys"),
     ]
 
     operations = [migrations.RunPython(create_role_groups, remove_role_groups)]

@@ -93,20 +93,16 @@ def test_list_is_newest_first_ties_by_id_and_filters_by_brief(packages):
     assert packages.list(brief_id=uuid.uuid4()) == []
 
 
-def test_set_delivered_records_the_handover(packages):
-    """Delivering sets the status and every handover field; the artifacts stay."""
+def test_each_handover_effect_is_recorded_on_its_own(packages):
+    """The webhook's answer and the e-mail are recorded apart; recording one keeps the other; the artifacts stay."""
     # given
     package = packages.save(make_package())
     at = dt.datetime(2027, 3, 2, 8, 0, tzinfo=dt.UTC)
     # when
-    delivered = packages.set_delivered(
-        package.id,
-        delivered_at=at,
-        notified_email="owner@zoe.example.org",
-        webhook_url="https://hooks.example.org/aicmo",
-        webhook_status=202,
-    )
+    posted = packages.record_webhook(package.id, url="https://hooks.example.org/aicmo", status=202)
+    delivered = packages.set_delivered(package.id, delivered_at=at, notified_email="owner@zoe.example.org")
     # then
+    assert (posted.status, posted.webhook_status, posted.announced) == (PackageStatus.BUILT, 202, True)
     assert delivered.status == PackageStatus.DELIVERED
     assert (delivered.delivered_at, delivered.notified_email, delivered.webhook_status) == (
         at,
@@ -125,12 +121,8 @@ def test_missing_ids_give_none_or_false(packages):
     # when / then
     assert packages.get(unknown) is None
     assert packages.get_for_run(unknown) is None
-    assert (
-        packages.set_delivered(
-            unknown, delivered_at=dt.datetime.now(dt.UTC), notified_email="", webhook_url="", webhook_status=None
-        )
-        is None
-    )
+    assert packages.set_delivered(unknown, delivered_at=dt.datetime.now(dt.UTC), notified_email="") is None
+    assert packages.record_webhook(unknown, url="https://hooks.example.org/aicmo", status=200) is None
     assert packages.delete_for_run(unknown) is False
 
 

@@ -28,7 +28,6 @@ def _deliver(url: str, allowlist=()):
         event_type="package.delivered",
         secret="whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         timeout=2.0,
-        attempts=1,
         allowlist=list(allowlist),
     )
 

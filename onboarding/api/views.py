@@ -12,7 +12,15 @@ from rest_framework.reverse import reverse
 
 from config import registry
 from kernel import permissions
-from kernel.api import Pagination, error_responses, filters, object_response, paginated_response, raw_json_body
+from kernel.api import (
+    Pagination,
+    error_responses,
+    filters,
+    object_response,
+    page_request,
+    paged_response,
+    raw_json_body,
+)
 from kernel.endpoints import Endpoint
 from onboarding import services
 from onboarding.api import openapi  # noqa: F401 (registers the intake schema with drf-spectacular)
@@ -45,8 +53,9 @@ class BriefListApi(Endpoint):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.brief_list(briefs=_briefs(), **filters(request, self.FilterSerializer))
-        return paginated_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.brief_list(briefs=_briefs(), **wanted, **page_request(self))
+        return paged_response(self, found, services.brief_count(briefs=_briefs(), **wanted), self.OutputSerializer)
 
 
 class BriefSubmitApi(Endpoint):

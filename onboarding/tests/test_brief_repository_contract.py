@@ -12,6 +12,7 @@ import pytest
 from kernel.errors import DuplicateError
 from onboarding.domain import BriefStatus, Goal
 from tests.factories import make_brief, make_intake
+from tests.paging import assert_pages
 
 
 @pytest.fixture
@@ -78,6 +79,23 @@ def test_list_is_newest_first_and_filters(briefs):
     assert [b.client.name for b in briefs.list()] == ["C", "B", "A"]
     assert [b.client.name for b in briefs.list(status=BriefStatus.DELIVERED)] == ["A"]
     assert [b.client.name for b in briefs.list(client_name="B")] == ["B"]
+
+
+def test_lists_are_paged_and_counted_by_the_store(briefs):
+    """limit/offset pages cover the list in order, with or without filters, and count agrees."""
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for i in range(5):
+        intake = make_intake()
+        name = "Even" if i % 2 == 0 else "Odd"
+        client = dataclasses.replace(make_brief().client, name=name)
+        briefs.add(intake=intake, brief=make_brief(intake, client=client, created_at=base + dt.timedelta(hours=i % 3)))
+    whole = assert_pages(lambda **page: briefs.list(**page), briefs.count)
+    assert len(whole) == 5
+    evens = assert_pages(
+        lambda **page: briefs.list(client_name="Even", **page), lambda: briefs.count(client_name="Even")
+    )
+    assert [b.client.name for b in evens] == ["Even"] * 3
+    assert briefs.count(status=BriefStatus.DELIVERED) == 0
 
 
 def test_missing_ids_give_none(briefs):

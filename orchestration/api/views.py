@@ -23,7 +23,8 @@ from kernel.api import (
     error_responses,
     filters,
     object_response,
-    paginated_response,
+    page_request,
+    paged_response,
     validated,
 )
 from kernel.channels import CHANNELS
@@ -95,8 +96,9 @@ class RunListApi(Endpoint):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.run_list(runs=_runs(), **filters(request, self.FilterSerializer))
-        return paginated_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.run_list(runs=_runs(), **wanted, **page_request(self))
+        return paged_response(self, found, services.run_count(runs=_runs(), **wanted), self.OutputSerializer)
 
 
 class RunStartApi(Endpoint):
@@ -187,6 +189,31 @@ class RunResumeApi(Endpoint):
         return _accepted(self, run.id, created=True)
 
 
+class RunRetryApi(Endpoint):
+    required_permissions = (permissions.RETRY_RUN,)
+    OutputSerializer = RunAcceptedSerializer
+
+    @extend_schema(
+        operation_id="runs_retry",
+        tags=[TAG],
+        summary="Retry a run that stopped on a failure (in the background)",
+        description=(
+            "A `delivery_failed` run goes on from its failed hand-over step: its package is delivered "
+            "(what was already delivered, such as the webhook, is not sent again). A `compensation_failed` "
+            "run retries the compensations not yet done. Any other status is a 409."
+        ),
+        request=None,
+        parameters=[LOCATION],
+        responses={
+            202: OpenApiResponse(OutputSerializer, description="The retry was queued."),
+            **error_responses(404, 409),
+        },
+    )
+    def post(self, request: Request, run_id: UUID) -> Response:
+        run = services.run_queue_retry(run_id=run_id, runs=_runs())
+        return _accepted(self, run.id, created=True)
+
+
 class RunCancelApi(Endpoint):
     required_permissions = (permissions.CANCEL_RUN,)
     OutputSerializer = RunSerializer
@@ -195,7 +222,11 @@ class RunCancelApi(Endpoint):
         operation_id="runs_cancel",
         tags=[TAG],
         summary="Cancel an unfinished run: what it finished is undone",
-        description="Cancelling a cancelled run again changes nothing; a finished run cannot be cancelled (409).",
+        description=(
+            "Cancelling a cancelled run again changes nothing; a finished run cannot be cancelled (409). "
+            "A run a worker is executing is flagged (`cancel_requested`): the worker stops at its step's "
+            "next safe point and then undoes the run. A package the client was already told about is kept."
+        ),
         request=None,
         responses={200: OutputSerializer, **error_responses(404, 409)},
     )
@@ -227,15 +258,14 @@ class RunDraftListApi(Endpoint):
     def get(self, request: Request, run_id: UUID) -> Response:
         wanted = filters(request, self.FilterSerializer)
         run = services.run_get(run_id=run_id, runs=_runs())
-        drafts = production.drafts_for_run(run_id=run.id, drafts=registry.repository("production.drafts"))
-        results = qc_by_draft(
-            production.qc_results_for_run(run_id=run.id, qc_results=registry.repository("production.qc"))
+        drafts = registry.repository("production.drafts")
+        chosen = {"channel": wanted.get("channel") or None, "passed": wanted.get("passed")}
+        found = production.drafts_for_run(run_id=run.id, drafts=drafts, **chosen, **page_request(self))
+        total = production.drafts_count_for_run(run_id=run.id, drafts=drafts, **chosen)
+        results = production.qc_results_for_drafts(
+            draft_ids=[d.id for d in found], qc_results=registry.repository("production.qc")
         )
-        if wanted.get("channel"):
-            drafts = [d for d in drafts if d.channel == wanted["channel"]]
-        if wanted.get("passed") is not None:
-            drafts = [d for d in drafts if d.id in results and results[d.id].passed == wanted["passed"]]
-        return paginated_response(self, drafts, self.OutputSerializer, qc_by_draft=results)
+        return paged_response(self, found, total, self.OutputSerializer, qc_by_draft=qc_by_draft(results))
 
 
 class RunPackageApi(Endpoint):

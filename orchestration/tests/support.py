@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import errno
 import json
+import os
 import socket
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
 from config import registry
@@ -73,3 +76,28 @@ class UndeletableStorage(FileSystemStorage):
 
     def delete(self, name: str) -> None:
         raise PermissionError(f"storage is write-once: cannot delete {name}")
+
+
+class FullDiskStorage(FileSystemStorage):
+    """A disk with `capacity` bytes free (OPTIONS, through STORAGES): a write past it fails half-way
+    with ENOSPC and leaves the partial file behind, as a full disk does; a delete frees its bytes."""
+
+    def __init__(self, capacity: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.free = capacity
+
+    def _save(self, name: str, content: Any) -> str:
+        data = content.read()
+        if len(data) > self.free:
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data[: self.free])
+            self.free = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        self.free -= len(data)
+        return super()._save(name, ContentFile(data))
+
+    def delete(self, name: str) -> None:
+        if self.exists(name):
+            self.free += self.size(name)
+        super().delete(name)

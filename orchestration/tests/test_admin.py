@@ -253,3 +253,32 @@ def test_each_operation_needs_its_own_permission_the_one_the_api_checks(client, 
     assert resumed.status_code == 403
     assert cancelled.status_code == 302
     assert status_of(waiting_run) in (RunStatus.CANCELLED.value, RunStatus.COMPENSATING.value)
+
+
+@pytest.fixture
+def failed_delivery(runs, settings):
+    """A run of the policies test workflow whose hold step d failed its 3 attempts (a 4th would pass)."""
+    settings.AICMO_WORKFLOWS = {**settings.AICMO_WORKFLOWS, "policies": "orchestration.tests.workflows.POLICIES"}
+    run, _ = services.run_create(runs=runs, input={"work": {"d": {"fail_times": 3}}}, definition="policies")
+    held = services.run_execute(run_id=run.id)
+    assert held.status == RunStatus.DELIVERY_FAILED
+    return held
+
+
+def test_a_run_whose_delivery_failed_shows_why_and_its_retry_button_delivers(
+    admin_client, failed_delivery, django_capture_on_commit_callbacks
+):
+    """delivery_failed is shown as a failure with its reason; the retry button queues the hand-over again,
+    which completes the run without redoing the steps before it."""
+    # given
+    page = admin_client.get(change_url(failed_delivery)).content.decode()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operate(admin_client, failed_delivery, "retry-delivery", follow=True)
+    # then
+    assert 'aicmo-badge--bad">delivery failed' in page
+    assert "d failed (attempt 3)" in page
+    assert 'id="run-retry-delivery"' in page and 'id="run-cancel"' in page
+    assert 'id="run-resume"' not in page
+    assert "hand-over queued to be retried" in response.content.decode()
+    assert status_of(failed_delivery) == RunStatus.COMPLETED.value

@@ -93,23 +93,74 @@ def test_qc_failure_compensates_in_reverse_and_leaves_nothing(runs, media_root):
     assert leftovers(earlier.id, earlier.brief_id, media_root) == before
 
 
-def test_handover_failure_on_a_closed_port_compensates_everything(runs, media_root, settings):
-    """A webhook nobody listens on fails the handover (after bounded retries) and the whole run is undone."""
-    settings.AICMO_STEP_MAX_ATTEMPTS = 2
+def test_a_webhook_nobody_listens_on_holds_the_run_with_its_work_and_cancel_undoes_it(runs, media_root, settings):
+    """A webhook on a closed port fails its bounded attempts; the run stops in delivery_failed with the
+    package and everything before it intact and no e-mail sent; cancelling then undoes the whole run."""
+    settings.AICMO_WEBHOOK_ATTEMPTS = 2
     earlier = run_intake(runs, intake("regulated-finance"))
     before = leftovers(earlier.id, earlier.brief_id, media_root)
     data = intake("local-bakery", delivery={"webhook_url": f"http://127.0.0.1:{closed_port()}/hooks/aicmo"})
     # when
-    failed = run_intake(runs, data)
+    held = run_intake(runs, data)
+    # then
+    assert held.status == RunStatus.DELIVERY_FAILED
+    assert (held.error.step, held.error.type) == ("notify_webhook", "WebhookFailed")
+    assert held.current_step == "notify_webhook" and held.claimed_by == ""
+    assert [s.attempt for s in runs.steps(held.id) if s.name == "notify_webhook"] == [1, 2]
+    assert compensations(runs, held.id) == []
+    kept = leftovers(held.id, held.brief_id, media_root)
+    assert kept["package"] is not None and kept["files"] and kept["drafts"]
+    assert not kept["package"].announced
+    # when an operator gives up on it
+    cancelled = services.run_cancel(run_id=held.id, runs=runs)
+    # then
+    assert cancelled.status == RunStatus.CANCELLED
+    assert [name for name, _ in compensations(runs, held.id)] == list(reversed(STEP_NAMES[:6]))
+    assert nothing_left(leftovers(held.id, held.brief_id, media_root))
+    assert leftovers(earlier.id, earlier.brief_id, media_root) == before
+
+
+def test_a_full_disk_during_the_package_build_undoes_the_run_and_leaves_no_file(runs, media_root, settings):
+    """The storage runs out of space half-way through the package: the build fails, its partial files are
+    removed by its own compensation, every earlier step is undone, and nothing of the run remains."""
+    # given a disk with room for a few of the package's files
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "orchestration.tests.support.FullDiskStorage", "OPTIONS": {"capacity": 12_000}},
+    }
+    # when
+    failed = run_intake(runs, intake("local-bakery"))
     # then
     assert failed.status == RunStatus.COMPENSATED
-    assert failed.error.step == "hand_over"
-    assert failed.error.type == "WebhookFailed"
-    handover_attempts = [s.attempt for s in runs.steps(failed.id) if s.name == "hand_over"]
-    assert handover_attempts == [1, 2]
-    assert [name for name, _ in compensations(runs, failed.id)] == list(reversed(STEP_NAMES[:-1]))
+    assert (failed.error.step, failed.error.type) == ("build_package", "OSError")
+    assert "No space left on device" in failed.error.message
+    undo = [s for s in runs.steps(failed.id) if s.kind == StepKind.COMPENSATION]
+    assert [s.name for s in undo] == list(reversed(STEP_NAMES[:6]))
+    assert undo[0].output == {"deleted": True}  # the partial package's files went
     assert nothing_left(leftovers(failed.id, failed.brief_id, media_root))
-    assert leftovers(earlier.id, earlier.brief_id, media_root) == before
+    assert not (Path(media_root) / "packages" / str(failed.id)).exists()
+
+
+def test_each_llm_call_is_in_the_ledger_even_when_the_drafting_step_fails(runs, media_root, settings, httpserver):
+    """An LLM that answers 500 with no fallback: the drafting step fails its attempts and the run is undone,
+    but the ledger keeps one row per call made, written as each call ended (the same in both modes)."""
+    # given
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data("overloaded", status=500)
+    settings.AICMO_STEP_MAX_ATTEMPTS = 2
+    settings.AICMO_GENERATOR = {
+        "BACKEND": "production.generators.OpenAIChatGenerator",
+        "OPTIONS": {"base_url": httpserver.url_for("/v1"), "model": "m", "fallback_to_template": False},
+    }
+    runs = registry.repository("orchestration.runs")  # the setting change gave the registry new instances
+    # when
+    failed = run_intake(runs, intake("local-bakery"))
+    # then
+    assert failed.status == RunStatus.COMPENSATED
+    assert (failed.error.step, failed.error.type) == ("produce_drafts", "GenerationFailed")
+    calls = registry.repository("production.llm_calls").list(run_id=failed.id)
+    assert len(calls) == len(httpserver.log) == 2
+    assert {(c.status, c.model) for c in calls} == {("error", "m")}
+    assert all("HTTP 500" in c.error for c in calls)
 
 
 def test_the_same_brief_twice_within_a_second_makes_two_runs_and_two_versions(runs, media_root):
@@ -133,18 +184,19 @@ def test_the_same_brief_twice_within_a_second_makes_two_runs_and_two_versions(ru
 
 
 def test_a_failing_compensation_ends_in_compensation_failed_and_the_rest_still_run(runs, media_root, settings):
-    """With a write-once storage the package can't be deleted: the run ends compensation_failed,
-    naming build_package, and every other compensation still ran."""
+    """With a write-once storage the package can't be deleted: cancelling a held run ends
+    compensation_failed, naming build_package, and every other compensation still ran."""
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "orchestration.tests.support.UndeletableStorage"}}
     settings.AICMO_COMPENSATION_MAX_ATTEMPTS = 2
     data = intake("local-bakery", delivery={"webhook_url": f"http://127.0.0.1:{closed_port()}/hook"})
+    held = run_intake(runs, data)
+    assert held.status == RunStatus.DELIVERY_FAILED
     # when
-    failed = run_intake(runs, data)
+    failed = services.run_cancel(run_id=held.id, runs=runs)
     # then
     assert failed.status == RunStatus.COMPENSATION_FAILED
     assert failed.error.step == "build_package"
     assert "write-once" in failed.error.message
-    assert "hand_over" in failed.error.message
     undo = compensations(runs, failed.id)
     assert undo[:2] == [("build_package", "failed"), ("build_package", "failed")]
     assert [name for name, status in undo if status == "completed"] == list(reversed(STEP_NAMES[:5]))

@@ -12,6 +12,7 @@ import pytest
 from kernel import clock
 from kernel.errors import DuplicateError
 from orchestration.domain import Advance, RunStatus, StepError, StepKind, StepRecord, StepStatus, WorkflowRun
+from tests.paging import assert_pages
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -103,6 +104,17 @@ def test_lists_are_newest_first_and_filter(runs):
     assert [r.id for r in runs.list()] == [made[2].id, made[1].id, made[0].id]
     assert [r.id for r in runs.list(status=RunStatus.COMPLETED)] == [made[1].id]
     assert [r.id for r in runs.list(brief_id=brief)] == [made[2].id, made[1].id]
+
+
+def test_lists_are_paged_and_counted_by_the_store(runs):
+    base = clock.now()
+    brief = uuid.uuid4()
+    for i in range(5):
+        runs.create(make_run(created_at=base + dt.timedelta(seconds=i % 2), brief_id=brief if i % 2 else None))
+    assert len(assert_pages(lambda **page: runs.list(**page), runs.count)) == 5
+    mine = assert_pages(lambda **page: runs.list(brief_id=brief, **page), lambda: runs.count(brief_id=brief))
+    assert len(mine) == 2
+    assert runs.count(status=RunStatus.COMPLETED) == 0
 
 
 def test_steps_come_back_in_sequence_order(runs):

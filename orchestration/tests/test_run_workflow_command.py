@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+from pathlib import Path
+from uuid import UUID
 
 import pytest
 from django.core.management import call_command
@@ -53,7 +56,8 @@ def test_an_example_brief_runs_to_completion_with_progress_and_the_zip_path(medi
         "produce_drafts",
         "check_quality",
         "build_package",
-        "hand_over",
+        "notify_webhook",
+        "email_client",
     ):
         assert any(line.split()[0] == step and " ok " in line and line.rstrip().endswith("ms") for line in lines[1:])
     assert "outcome: completed" in out
@@ -119,19 +123,71 @@ def test_unreadable_json_and_unknown_brief_id_exit_2(tmp_path):
 
 
 def test_a_failing_run_exits_1_and_names_the_step(tmp_path, media_root):
-    data = intake("local-bakery", delivery={"webhook_url": f"http://127.0.0.1:{closed_port()}/hook"})
+    """A brief that bans a word of its own product name fails QC: exit 1, compensated, no package."""
+    data = intake("b2b-saas-launch")
+    data["brand"]["banned_terms"] = [*data["brand"].get("banned_terms", []), data["product"]["name"].split()[0]]
     code, out, _ = run(write(tmp_path, data), "--json")
     report = json.loads(out)
     assert code == 1
     assert report["status"] == "compensated"
-    assert report["error"]["step"] == "hand_over"
+    assert report["error"]["step"] == "check_quality"
     assert report["package"] is None
 
 
-def test_memory_persistence_writes_nothing_to_the_database(media_root):
-    code, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--persistence", "memory", "--json")
-    assert code == 0
-    assert json.loads(out)["status"] == "completed"
+def test_a_failed_delivery_exits_4_keeps_the_package_and_retry_goes_on_from_there(tmp_path, media_root, httpserver):
+    """An unreachable webhook: exit 4, delivery_failed, the package kept and the retry command named;
+    once the webhook answers, --retry completes the run without redoing a finished step."""
+    # given a webhook that is down
+    port = closed_port()
+    data = intake("local-bakery", delivery={"webhook_url": f"http://127.0.0.1:{port}/hook"})
+    code, out, _ = run(write(tmp_path, data))
+    run_id = out.splitlines()[0].split()[1]
+    # then
+    assert code == 4
+    assert "outcome: delivery_failed" in out
+    assert f"--retry {run_id}" in out
+    assert next(line for line in out.splitlines() if line.startswith("package: ")).endswith("package.zip")
+    # when it is back (the brief's URL now answers) and the operator retries
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    runs = registry.repository("orchestration.runs")
+    briefs = registry.repository("onboarding.briefs")
+    held = runs.get(UUID(run_id))
+    brief = briefs.get(held.brief_id)
+    url = httpserver.url_for("/hook")
+    briefs.save(dataclasses.replace(brief, delivery=dataclasses.replace(brief.delivery, webhook_url=url)))
+    code, out, _ = run("--retry", run_id, "--json")
+    # then
+    report = json.loads(out)
+    assert code == 0 and report["status"] == "completed"
+    done = [(s["name"], s["attempt"]) for s in report["steps"] if s["status"] == "completed"]
+    assert [name for name, _ in done] == [
+        "normalize_brief",
+        "generate_strategy",
+        "await_approval",
+        "produce_drafts",
+        "check_quality",
+        "build_package",
+        "notify_webhook",
+        "email_client",
+    ]
+    assert len(httpserver.log) == 1
+
+
+def test_memory_persistence_is_a_dry_run_that_writes_and_sends_nothing(media_root, httpserver, mailoutbox, tmp_path):
+    """--persistence memory: the run completes, but nothing reaches the database, MEDIA_ROOT, the webhook
+    or the mail; the package is written under the temporary directory the command names."""
+    # given a brief with a webhook that would answer
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    data = intake("local-bakery", delivery={"webhook_url": httpserver.url_for("/hook")})
+    # when
+    code, out, _ = run(write(tmp_path, data), "--persistence", "memory")
+    # then
+    assert code == 0 and "outcome: completed" in out
+    folder = next(line for line in out.splitlines() if line.startswith("dry run: ")).rsplit(" ", 1)[1]
+    package = next(line for line in out.splitlines() if line.startswith("package: ")).removeprefix("package: ")
+    assert package.startswith(folder) and Path(package).is_file()
+    assert not Path(media_root).exists() or not any(Path(media_root).rglob("*"))
+    assert httpserver.log == [] and mailoutbox == []
     assert stored_runs_and_briefs() == ([], [])
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from config import registry
 from kernel import clock
 from orchestration import services
 from orchestration.domain import RunStatus, StepKind, StepStatus
@@ -119,10 +120,12 @@ def test_waiting_step_releases_the_run_and_resume_continues(runs):
 def test_a_claimed_run_is_not_taken_until_its_lease_expires(runs):
     """A live claim keeps other workers out; an expired one is taken over and resumes where it stopped."""
     run = start(runs, wait_at="c")
-    engine = SagaEngine(runs=runs, definitions={"letters": LETTERS}, worker="w1", lease_seconds=60)
+    engine = SagaEngine(
+        runs=runs, definitions={"letters": LETTERS}, uow=registry.unit_of_work(), worker="w1", lease_seconds=60
+    )
     now = clock.now()
     assert runs.claim(run.id, worker="w1", now=now, lease=dt.timedelta(seconds=60)) is not None
-    other = SagaEngine(runs=runs, definitions={"letters": LETTERS}, worker="w2")
+    other = SagaEngine(runs=runs, definitions={"letters": LETTERS}, uow=registry.unit_of_work(), worker="w2")
     assert other.execute(run.id).status == RunStatus.PENDING
     assert LEDGER[str(run.id)] == []
     # w1 runs two steps then "dies" holding the claim: simulate by an expired lease.
@@ -189,6 +192,8 @@ def test_cancel_of_a_run_a_live_worker_holds_flags_it_and_that_worker_compensate
     assert flagged.cancel_requested is True
     assert flagged.claimed_by == "live"
     assert LEDGER[str(run.id)] == ["a", "b"]
-    done = SagaEngine(runs=runs, definitions={"letters": LETTERS}, worker="live").execute(run.id)
+    done = SagaEngine(runs=runs, definitions={"letters": LETTERS}, uow=registry.unit_of_work(), worker="live").execute(
+        run.id
+    )
     assert done.status == RunStatus.CANCELLED
     assert LEDGER[str(run.id)] == ["a", "b", "undo b", "undo a"]

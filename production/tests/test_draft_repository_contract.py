@@ -11,6 +11,7 @@ import pytest
 
 from kernel.errors import DuplicateError
 from tests.factories import make_draft, make_qc_result
+from tests.paging import assert_pages
 
 UTC = dt.UTC
 
@@ -135,6 +136,37 @@ def test_list_for_run_orders_by_schedule_then_channel_then_slot(drafts):
         (monday, "x", 1),
         (tuesday, "email", 3),
     ]
+
+
+def test_a_runs_drafts_are_paged_and_filtered_by_channel_and_qc_verdict(drafts, repo):
+    """Pages of a run's drafts keep calendar order; channel and the QC verdict filter pages and counts."""
+    # given
+    run_id = uuid.uuid4()
+    monday = dt.datetime(2027, 1, 4, 9, tzinfo=UTC)
+    stored = drafts.save_many(
+        [
+            make_draft(run_id=run_id, channel=channel, slot=slot, scheduled_at=monday + dt.timedelta(hours=slot))
+            for channel in ("x", "email")
+            for slot in (1, 2, 3)
+        ]
+    )
+    verdicts = {d.id: d.slot != 2 for d in stored}
+    repo("production.qc").save_many([make_qc_result(d, passed=verdicts[d.id]) for d in stored])
+    # when / then
+    whole = assert_pages(lambda **page: drafts.list_for_run(run_id, **page), lambda: drafts.count_for_run(run_id))
+    assert whole == drafts.list_for_run(run_id) and len(whole) == 6
+    x = assert_pages(
+        lambda **page: drafts.list_for_run(run_id, channel="x", **page),
+        lambda: drafts.count_for_run(run_id, channel="x"),
+    )
+    assert {d.channel for d in x} == {"x"} and len(x) == 3
+    passed = assert_pages(
+        lambda **page: drafts.list_for_run(run_id, passed=True, **page),
+        lambda: drafts.count_for_run(run_id, passed=True),
+    )
+    assert [d.id for d in passed] == [d.id for d in whole if verdicts[d.id]]
+    assert drafts.count_for_run(run_id, channel="email", passed=False) == 1
+    assert drafts.count_for_run(uuid.uuid4()) == 0
 
 
 def test_list_filters_and_orders_newest_first(drafts):

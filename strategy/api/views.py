@@ -19,7 +19,8 @@ from kernel.api import (
     error_responses,
     filters,
     object_response,
-    paginated_response,
+    page_request,
+    paged_response,
     validated,
 )
 from kernel.endpoints import Endpoint
@@ -65,8 +66,10 @@ class StrategyListApi(Endpoint):
         responses={200: OutputSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        found = services.strategy_list(strategies=_strategies(), **filters(request, self.FilterSerializer))
-        return paginated_response(self, found, self.OutputSerializer)
+        wanted = filters(request, self.FilterSerializer)
+        found = services.strategy_list(strategies=_strategies(), **wanted, **page_request(self))
+        total = services.strategy_count(strategies=_strategies(), **wanted)
+        return paged_response(self, found, total, self.OutputSerializer)
 
 
 class StrategyDetailApi(Endpoint):

@@ -13,6 +13,7 @@ import pytest
 from kernel.errors import DuplicateError
 from strategy.domain import KPI, Cadence, ChannelPlan, StrategyStatus
 from tests.factories import make_brief, make_strategy
+from tests.paging import assert_pages
 
 
 @pytest.fixture
@@ -150,6 +151,21 @@ def test_list_is_newest_first_ties_by_id_and_filters_by_status(strategies):
     assert [s.id for s in strategies.list(status=StrategyStatus.APPROVED)] == [old.id]
     assert [s.id for s in strategies.list(status=StrategyStatus.DRAFT)] == tie_ids
     assert strategies.list(status=StrategyStatus.SUPERSEDED) == []
+
+
+def test_lists_are_paged_and_counted_by_the_store(strategies):
+    """Pages cover the newest-first list and a brief's oldest-first versions alike; count agrees."""
+    brief_id = uuid.uuid4()
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for version in range(1, 5):
+        strategies.add(make_strategy(brief_id=brief_id, version=version, created_at=base + dt.timedelta(days=version)))
+    strategies.add(make_strategy(created_at=base))
+    assert len(assert_pages(lambda **page: strategies.list(**page), strategies.count)) == 5
+    versions = assert_pages(
+        lambda **page: strategies.list(brief_id=brief_id, **page), lambda: strategies.count(brief_id=brief_id)
+    )
+    assert [s.version for s in versions] == [1, 2, 3, 4]
+    assert strategies.count(status=StrategyStatus.APPROVED) == 0
 
 
 def test_missing_ids_give_none_or_false(strategies):

@@ -18,7 +18,8 @@ FORWARD_STEPS = [
     "produce_drafts",
     "check_quality",
     "build_package",
-    "hand_over",
+    "notify_webhook",
+    "email_client",
 ]
 
 
@@ -121,7 +122,7 @@ def test_a_run_that_needs_approval_waits_and_an_approval_through_the_api_finishe
     assert approved.json()["decision_notes"] == "Good to go"
     run = api.get(f"{RUNS}{waiting_run['id']}/").json()
     assert run["status"] == "completed"
-    assert run["steps"][-1]["name"] == "hand_over"
+    assert run["steps"][-1]["name"] == "email_client"
 
 
 def test_a_rejection_undoes_the_run_and_the_rejected_strategy_cannot_be_approved(
@@ -148,9 +149,14 @@ def test_a_rejection_undoes_the_run_and_the_rejected_strategy_cannot_be_approved
 
 
 def test_resuming_a_waiting_run_is_accepted_and_a_finished_one_is_a_409(
-    api, waiting_run, completed_run, django_capture_on_commit_callbacks
+    api, start_run, completed_run, django_capture_on_commit_callbacks
 ):
     """Resume queues an unfinished run (202 + Location); a finished run cannot be resumed."""
+    # given a run of another brief waiting for approval (one of the same brief would have ended when
+    # the completed run's version superseded the one it waits on)
+    other = submit(api, example_intake("regulated-finance"))
+    waiting_run = api.get(start_run(other["id"], require_approval=True)["Location"]).json()
+    assert waiting_run["status"] == "waiting_approval"
     # when
     with django_capture_on_commit_callbacks(execute=True):
         resumed = api.post(f"{RUNS}{waiting_run['id']}/resume/")

@@ -1,16 +1,24 @@
 """`manage.py run_workflow`: run the client-to-delivery workflow in this process, with progress.
 
-Exit status: 0 completed; 3 waiting for approval; 2 bad input; 1 any other outcome.
+Exit status: 0 completed (or queued); 3 waiting for approval; 4 delivery failed (the package is
+kept: `--retry` or `--cancel` it); 2 bad input; 1 any other outcome.
+
+With memory persistence (`--persistence memory`, or AICMO_PERSISTENCE=memory) a run is a dry run:
+nothing reaches the database, nobody is e-mailed or sent a webhook, and the package is written
+under a new temporary directory that the command prints, never under MEDIA_ROOT.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
@@ -21,7 +29,8 @@ from orchestration.domain import RunStatus, StepRecord, StepStatus, WorkflowRun
 from orchestration.reports import run_report
 from orchestration.saga import Progress
 
-EXIT_COMPLETED, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING = 0, 1, 2, 3
+EXIT_COMPLETED, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING, EXIT_DELIVERY_FAILED = 0, 1, 2, 3, 4
+DRY_RUN = "dry run: nothing is stored in the database, e-mailed or posted; the package goes under {folder}"
 
 MARKS = {StepStatus.COMPLETED: "ok", StepStatus.FAILED: "FAILED", StepStatus.WAITING: "waiting"}
 
@@ -53,19 +62,32 @@ class Command(BaseCommand):
         parser.add_argument("--notes", default="", help="Notes for --approve or --reject (required to reject).")
         parser.add_argument("--cancel", metavar="RUN_ID", help="Cancel a run; what it finished is compensated.")
         parser.add_argument(
-            "--retry", metavar="RUN_ID", help="Retry the compensations of a run whose compensation failed."
+            "--retry",
+            metavar="RUN_ID",
+            help="Retry a run that stopped on a failure: the hand-over of a delivery_failed run (what was "
+            "delivered is not sent again), or the compensations of a compensation_failed one.",
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of progress lines.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        if opts["persistence"]:
-            with override_settings(AICMO_PERSISTENCE=opts["persistence"]):
-                code = self._handle(opts)
-        else:
+        with contextlib.ExitStack() as stack:
+            if opts["persistence"]:
+                stack.enter_context(override_settings(AICMO_PERSISTENCE=opts["persistence"]))
+            self.dry_run = settings.AICMO_PERSISTENCE == "memory"
+            if self.dry_run:
+                stack.enter_context(self._dry_run_storage(opts["json"]))
             code = self._handle(opts)
         sys.stdout.flush()
         if code:
             raise SystemExit(code)
+
+    def _dry_run_storage(self, as_json: bool) -> contextlib.AbstractContextManager:
+        """Packages of a dry run go to a fresh temporary directory (nothing will serve them), not MEDIA_ROOT."""
+        folder = tempfile.mkdtemp(prefix="aicmo-dry-run-")
+        if not as_json:
+            self.stdout.write(DRY_RUN.format(folder=folder))
+        storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}
+        return override_settings(STORAGES={**settings.STORAGES, "default": storage})
 
     # -------------------------------------------------------------------------------------------
 
@@ -110,7 +132,7 @@ class Command(BaseCommand):
         if opts["cancel"]:
             return services.run_cancel(run_id=_uuid(opts["cancel"], "--cancel"), runs=runs, progress=progress)
         if opts["retry"]:
-            return services.run_retry_compensation(run_id=_uuid(opts["retry"], "--retry"), runs=runs, progress=progress)
+            return services.run_retry(run_id=_uuid(opts["retry"], "--retry"), runs=runs, progress=progress)
         if not opts["brief"]:
             raise ValidationFailed(
                 {"brief": ["give a brief file or brief id, or one of --resume/--approve/--reject/--cancel"]}
@@ -134,6 +156,7 @@ class Command(BaseCommand):
                 source=f"cli:{path.name}",
                 require_approval=require_approval,
                 new_brief=new_brief,
+                dry_run=self.dry_run,
             )
             self.warnings = [{"path": w.path, "message": w.message} for w in started.warnings]
             if not self.as_json:
@@ -151,7 +174,7 @@ class Command(BaseCommand):
         except ValueError:
             raise ValidationFailed({"brief": [f"{brief!r} is neither a readable file nor a brief id"]}) from None
         run, _ = services.run_start_for_brief(
-            runs=runs, briefs=briefs, brief_id=brief_id, require_approval=require_approval
+            runs=runs, briefs=briefs, brief_id=brief_id, require_approval=require_approval, dry_run=self.dry_run
         )
         return run
 
@@ -180,8 +203,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
             if run.status == RunStatus.WAITING_APPROVAL:
                 self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
+            if run.status == RunStatus.DELIVERY_FAILED:
+                self.stdout.write(
+                    f"the package is kept: manage.py run_workflow --retry {run.id} (or --cancel {run.id})"
+                )
             handover = next(
-                (st["output"] for st in report["steps"] if st["name"] == "hand_over" and st["output"]), None
+                (st["output"] for st in report["steps"] if st["name"] == "email_client" and st["output"]), None
             )
             if handover and handover.get("email"):
                 self.stdout.write(f"e-mailed: {handover['email']}")
@@ -191,6 +218,8 @@ class Command(BaseCommand):
             return EXIT_COMPLETED
         if run.status == RunStatus.WAITING_APPROVAL:
             return EXIT_WAITING
+        if run.status == RunStatus.DELIVERY_FAILED:
+            return EXIT_DELIVERY_FAILED
         if run.status == RunStatus.PENDING and run.claimed_by == "":
             return EXIT_COMPLETED  # queued for a worker
         return EXIT_FAILED

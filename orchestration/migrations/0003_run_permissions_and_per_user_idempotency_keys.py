@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orchestration', '0001_initial'),
+        ('orchestration', '0002_run_status_delivery_failed'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
             name='runrecord',
-            options={'ordering': ['-created_at', 'id'], 'permissions': [('start_run', 'Can start workflow runs'), ('resume_run', 'Can resume workflow runs'), ('cancel_run', 'Can cancel workflow runs'), ('retry_run', 'Can retry the compensation of workflow runs')], 'verbose_name': 'workflow run'},
+            options={'ordering': ['-created_at', 'id'], 'permissions': [('start_run', 'Can start workflow runs'), ('resume_run', 'Can resume workflow runs'), ('cancel_run', 'Can cancel workflow runs'), ('retry_run', 'Can retry failed workflow runs (hand-over or compensation)')], 'verbose_name': 'workflow run'},
         ),
         migrations.AlterField(
             model_name='runrecord',
