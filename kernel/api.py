@@ -354,11 +354,13 @@ def query_parameters(
 class Pagination(LimitOffsetPagination):
     """`?limit=&offset=`, handed to the service so that the store reads only that page (see `paged_response`).
 
-    Both are validated before the view runs (`query_parameters`): a limit outside 1..200 or a
-    negative offset is a 400, not silently replaced by the default as DRF would.
+    Both are validated before the view runs (`query_parameters`): a limit outside 1..200 or an
+    offset outside 0..2147483647 is a 400, not silently replaced by the default as DRF would.
     """
 
     max_limit = 200
+    # Beyond any list we hold, and within every database's integers (a bigger one would be a 500).
+    max_offset = 2_147_483_647
 
     @property
     def default_limit(self) -> int:  # read at use, so settings overrides apply
@@ -368,14 +370,14 @@ class Pagination(LimitOffsetPagination):
     def query_fields(cls) -> dict[str, serializers.Field]:
         return {
             cls.limit_query_param: QueryIntegerField(min_value=1, max_value=cls.max_limit, required=False),
-            cls.offset_query_param: QueryIntegerField(min_value=0, required=False),
+            cls.offset_query_param: QueryIntegerField(min_value=0, max_value=cls.max_offset, required=False),
         }
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
             self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
-            self.offset_query_param: {"minimum": 0},
+            self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
         }
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))

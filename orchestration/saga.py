@@ -22,6 +22,7 @@ the caller, and the run resumes where it was once the database is back.
 from __future__ import annotations
 
 import concurrent.futures
+import contextvars
 import dataclasses
 import datetime as dt
 import enum
@@ -234,7 +235,8 @@ class _StepHeartbeat:
         interval = self.interval
         lost = False
         with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"step-{self.step}") as pool:
-            future = pool.submit(fn, *args, **kwargs)
+            # In this thread's context, so what fn logs carries the run id (kernel.logs).
+            future = pool.submit(contextvars.copy_context().run, fn, *args, **kwargs)
             while True:
                 try:
                     result = future.result(timeout=interval)

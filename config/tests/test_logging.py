@@ -79,6 +79,7 @@ def test_lines_written_while_a_run_executes_carry_the_run_id(log_lines):
     assert (inside["run_id"], outside["run_id"]) == ("2b1f0c8e-run", None)
 
 
+@pytest.mark.django_db
 def test_a_saga_step_logs_with_its_run_id(log_lines, settings, tmp_path, loopback_webhooks, capsys):
     """A run whose webhook cannot be reached: delivery's warning about it names the run it belongs to."""
     # given
@@ -96,7 +97,7 @@ def test_a_saga_step_logs_with_its_run_id(log_lines, settings, tmp_path, loopbac
     )
     # when
     with pytest.raises(SystemExit):
-        call_command("run_workflow", str(brief), "--persistence", "memory", "--json")
+        call_command("run_workflow", str(brief), "--json")
     run = json.loads(capsys.readouterr().out)
     # then
     [failed] = [line for line in log_lines() if line["logger"] == "delivery.webhooks"]

@@ -31,6 +31,7 @@ OPERATE = (
     permissions.START_RUN,
     permissions.RESUME_RUN,
     permissions.CANCEL_RUN,
+    permissions.RETRY_RUN,
 )
 
 
