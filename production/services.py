@@ -7,6 +7,7 @@ from uuid import UUID
 
 from kernel.errors import NotFound
 from production.domain import Draft
+from production.writer.core import WritingLog
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -30,6 +31,8 @@ def drafts_produce(
     second run replaces the first's content under the same ids.
     """
     plans = {plan.channel: plan for plan in strategy.channel_plans}
+    # One log per run: no sentence is written twice and no two assets of a channel open alike.
+    log = WritingLog()
     produced = []
     for asset in strategy.calendar:
         produced.append(
@@ -43,6 +46,7 @@ def drafts_produce(
                 strategy_id=strategy.id,
                 pillar=strategy.pillar(asset.pillar),
                 occasion=asset.occasion,
+                log=log,
             )
         )
     drafts.save_many(produced)
