@@ -107,3 +107,24 @@ def test_delete_removes_brief_and_intake(briefs):
     assert briefs.get(brief.id) is None
     assert briefs.get_intake(intake.id) is None
     assert briefs.list() == []
+
+
+def test_find_by_fingerprint_returns_the_newest_brief_that_is_not_archived(briefs):
+    """Equal content is found by its fingerprint; archived briefs and other content are not."""
+    # given
+    older = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    newer = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
+    first, second, other, archived = make_intake(), make_intake(), make_intake(), make_intake()
+    briefs.add(intake=first, brief=make_brief(first, fingerprint="f" * 64, created_at=older, updated_at=older))
+    latest = briefs.add(
+        intake=second, brief=make_brief(second, fingerprint="f" * 64, created_at=newer, updated_at=newer)
+    )
+    briefs.add(intake=other, brief=make_brief(other, fingerprint="e" * 64))
+    briefs.add(
+        intake=archived,
+        brief=make_brief(archived, fingerprint="d" * 64, status=BriefStatus.ARCHIVED),
+    )
+    # then
+    assert briefs.find_by_fingerprint("f" * 64) == latest
+    assert briefs.find_by_fingerprint("d" * 64) is None
+    assert briefs.find_by_fingerprint("0" * 64) is None
