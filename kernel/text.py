@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["TermHit", "find_terms", "fold"]
+__all__ = ["TermHit", "find_terms", "fold", "folded_matches"]
 
 # Unicode's format characters (general category Cf, Unicode 14): invisible in print, so a word
 # with one inside reads as the word. The test suite checks this class against unicodedata.
@@ -221,14 +221,25 @@ def find_terms(text: str, terms: Sequence[str], *, allowed_phrases: Sequence[str
     matcher = _matcher(tuple(terms), tuple(allowed_phrases))
     if matcher is None:
         return []
-    folded, starts, ends = _folded(text)
+    folded = _folded(text)[0]
     shielded = [m.span() for m in matcher.allowed.finditer(folded)] if matcher.allowed else []
     hits = []
-    for match in matcher.pattern.finditer(folded):
+    for match, start, end in folded_matches(matcher.pattern, text):
         if any(s <= match.start() and match.end() <= e for s, e in shielded):
             continue
-        start, end = match.span()
-        if starts is not None and ends is not None:
-            start, end = starts[start], ends[end - 1]
         hits.append(TermHit(term=matcher.terms[match.lastindex - 1], start=start, end=end, matched=text[start:end]))
     return hits
+
+
+def folded_matches(pattern: re.Pattern[str], text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+    """Each match of `pattern` (written for folded text: lower case, plain letters) in `fold(text)`,
+    with the start and end of the characters it covers in `text` as written."""
+    folded, starts, ends = _folded(text)
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        if starts is not None and ends is not None:
+            if start == end:
+                start = end = starts[start] if start < len(starts) else len(text)
+            else:
+                start, end = starts[start], ends[end - 1]
+        yield match, start, end

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from kernel.text import _FORMAT_CHARS, TermHit, find_terms, fold
+from kernel.text import _FORMAT_CHARS, TermHit, find_terms, fold, folded_matches
 
 
 @pytest.mark.parametrize(
@@ -173,3 +173,19 @@ def test_no_terms_no_text_no_hits():
     assert find_terms("", ["free"]) == []
     assert find_terms("free", []) == []
     assert find_terms("free", ["  ", "-"]) == []
+
+
+def test_folded_matches_locates_a_pattern_in_the_original_text():
+    """A pattern written for folded text finds a disguised claim and reports where it is written."""
+    # given
+    import re
+
+    text = "Returns are GUAR\u0410NTEED\u200b!"
+    pattern = re.compile(r"guaranteed")
+
+    # when
+    [(match, start, end)] = list(folded_matches(pattern, text))
+
+    # then
+    assert match.group() == "guaranteed"
+    assert text[start:end] == "GUAR\u0410NTEED"
