@@ -11,23 +11,14 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from production.domain import Draft, QCIssue, QCResult, Severity
-from production.qc.rules import (
-    CHECKS,
-    RULES,
-    RULES_BY_ID,
-    Context,
-    Rule,
-    TextField,
-    ruleset_version,
-    shingles,
-    text_fields,
-    word_count,
-)
+from production.qc.rules import Memo, Rule, RunDrafts, TextField, context_for, ruleset_version, text_fields, word_count
+from production.qc.rules.base import registered
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -52,6 +43,8 @@ class RunQC:
     results: tuple[QCResult, ...]
     # draft id -> Draft.key, so messages name drafts the way operators see them.
     keys: Mapping[UUID, str] = field(default_factory=dict)
+    # draft id -> {field name: text}, so the summary can quote the words at fault.
+    texts: Mapping[UUID, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -88,21 +81,30 @@ def describe(issue: QCIssue) -> str:
     return f"{issue.rule_id} {issue.field}[{issue.start}:{issue.end}]"
 
 
-def score(issues: Sequence[QCIssue], categories: Iterable[str], words: int) -> float:
-    """Writer's length-normalised score averaged over `categories`; 100 when nothing was found."""
-    categories = sorted(set(categories))
+def score(issues: Sequence[QCIssue], applied: Sequence[Rule], words: int) -> float:
+    """Writer's length-normalised score averaged over the categories of the `applied` rules; 100
+    when nothing was found."""
+    category_of = {r.id: r.category for r in applied}
+    categories = sorted(set(category_of.values()))
     if not categories:
         return 100.0
     units = max(words, 1) / WORDS_PER_UNIT
     per_category = []
     for category in categories:
-        weighted = sum(SEVERITY_WEIGHTS[i.severity] for i in issues if RULES_BY_ID[i.rule_id].category == category)
+        weighted = sum(SEVERITY_WEIGHTS[i.severity] for i in issues if category_of.get(i.rule_id) == category)
         per_category.append(100.0 * units / (units + weighted))
     return round(sum(per_category) / len(per_category), 1)
 
 
 def _reading_order(fields: Sequence[str]) -> Mapping[str, int]:
     return {name: position for position, name in enumerate(fields)}
+
+
+@lru_cache(maxsize=32)
+def brief_facts(brief: Brief) -> Memo:
+    """What the rules derive from a brief, shared by every draft of a run (and by later runs of the
+    same brief): compiled once per brief, not once per draft."""
+    return Memo(brief)
 
 
 def evaluate_draft(
@@ -113,28 +115,28 @@ def evaluate_draft(
     now: datetime,
     siblings: Sequence[Draft] = (),
     texts: tuple[TextField, ...] | None = None,
-    shingled: Mapping[UUID, frozenset] | None = None,
+    run: Memo | None = None,
 ) -> QCResult:
     """Check one draft against every rule that fits it; `siblings` (the run's drafts) enable run-level rules.
 
-    `texts` (the draft's text fields) and `shingled` (the siblings' shingles) may be handed in when
-    already worked out for the run; they are derived from the drafts, so the result is the same.
+    `texts` (the draft's text fields) and `run` (what the run-level rules derived from the run) may
+    be handed in when already worked out for the run; they are derived from the drafts, so the
+    result is the same.
     """
+    if run is None and siblings:
+        members = [draft if s.id == draft.id else s for s in siblings]
+        if all(s.id != draft.id for s in siblings):
+            members.append(draft)
+        run = Memo(RunDrafts.of(members))
     texts = text_fields(draft) if texts is None else texts
-    ctx = Context(
-        draft=draft,
-        brief=brief,
-        texts=texts,
-        siblings=tuple(siblings),
-        shingled=MappingProxyType({}) if shingled is None else shingled,
-    )
+    ctx = context_for(draft, brief, facts=brief_facts(brief), run=run, texts=texts)
     applied: list[Rule] = []
     issues: list[QCIssue] = []
     passed_rules = 0
-    for rule in RULES:
-        if not rule.fits(draft):
+    for rule in registered():
+        if not rule.fits(draft) or (rule.run_level and run is None):
             continue
-        found = CHECKS[rule.id](rule, ctx)
+        found = rule.check(rule, ctx)
         if found is None:
             continue
         applied.append(rule)
@@ -143,7 +145,7 @@ def evaluate_draft(
     order = _reading_order([t.name for t in texts])
     issues.sort(key=lambda i: (order.get(i.field, len(order)), i.field, i.start, i.end, i.rule_id, i.message))
     version = ruleset_version()
-    value = score(issues, (r.category for r in applied), word_count(texts))
+    value = score(issues, applied, word_count(texts))
     return QCResult(
         id=uuid.uuid5(QC_RESULT_NAMESPACE, f"{draft.id}|{version}|{now.isoformat()}"),
         draft_id=draft.id,
@@ -160,13 +162,16 @@ def evaluate_draft(
 
 
 def evaluate_run(drafts: Sequence[Draft], brief: Brief, *, threshold: int, now: datetime) -> RunQC:
-    """Evaluate every draft of one run (in the given order), each against the others for duplicates."""
+    """Evaluate every draft of one run (in the given order), each against the others for run-level rules."""
     drafts = tuple(drafts)
-    # Each draft's texts and shingles once per run: the duplicate rule compares every pair.
-    texts = {d.id: text_fields(d) for d in drafts}
-    shingled = MappingProxyType({d.id: shingles(d, texts[d.id]) for d in drafts})
+    # Each draft's texts once per run; the run-level rules derive what they compare once per run too.
+    members = RunDrafts.of(drafts)
+    run = Memo(members)
     results = tuple(
-        evaluate_draft(d, brief, threshold=threshold, now=now, siblings=drafts, texts=texts[d.id], shingled=shingled)
-        for d in drafts
+        evaluate_draft(d, brief, threshold=threshold, now=now, texts=members.texts[d.id], run=run) for d in drafts
     )
-    return RunQC(results=results, keys=MappingProxyType({d.id: d.key for d in drafts}))
+    return RunQC(
+        results=results,
+        keys=MappingProxyType({d.id: d.key for d in drafts}),
+        texts=MappingProxyType({d.id: {t.name: t.text for t in members.texts[d.id]} for d in drafts}),
+    )

@@ -47,7 +47,7 @@ def qc_check_run(
     run_drafts = drafts.list_for_run(run_id)
     run_qc = evaluate_run(run_drafts, brief, threshold=_threshold(threshold), now=clock.now())
     stored = qc_results.save_many(run_qc.results)
-    return RunQC(results=tuple(stored), keys=run_qc.keys)
+    return RunQC(results=tuple(stored), keys=run_qc.keys, texts=run_qc.texts)
 
 
 def qc_require_pass(run_qc: RunQC) -> RunQC:

@@ -9,7 +9,7 @@ import pytest
 from kernel.channels import LIMITS_VERSION
 from production.domain import Severity
 from production.qc.engine import RUN_PASSED, evaluate_draft, evaluate_run
-from production.qc.rules import RULESET_VERSION
+from production.qc.rules import RULESET_VERSION, ruleset_version
 from tests.factories import make_brief, make_draft
 
 NOW = dt.datetime(2027, 1, 3, 12, 0, tzinfo=dt.UTC)
@@ -33,8 +33,10 @@ def test_clean_draft_scores_100_and_passes_every_applied_rule():
 
     # then
     assert (result.score, result.passed) == (100.0, True)
-    assert result.rules_passed == result.rules_applied == 13
-    assert result.ruleset_version == f"{RULESET_VERSION}+{LIMITS_VERSION}"
+    assert result.rules_passed == result.rules_applied == 14
+    assert result.ruleset_version == ruleset_version()
+    assert result.ruleset_version.startswith(RULESET_VERSION)
+    assert result.ruleset_version.endswith(f"+{LIMITS_VERSION}")
     assert (result.threshold, result.evaluated_at, result.draft_id, result.run_id) == (80, NOW, draft.id, draft.run_id)
 
 
@@ -51,7 +53,7 @@ def test_score_follows_writers_formula_per_category():
     # then
     assert [i.rule_id for i in result.issues] == ["terms.preferred"]
     assert result.score == expected == 83.1
-    assert (result.rules_applied, result.rules_passed) == (13, 12)
+    assert (result.rules_applied, result.rules_passed) == (14, 13)
     assert result.passed
 
 

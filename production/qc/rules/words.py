@@ -1,0 +1,66 @@
+"""Words as the seam rules reason with them: function-word lists (data/words.yaml), the words of a
+text with where each is written, and word sequences found in a text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from kernel.text import folded_matches
+from production.qc.rules.base import TOKEN, load_data
+
+_DATA = load_data("words")
+ARTICLES = frozenset(_DATA["articles"])
+DETERMINERS = frozenset(_DATA["determiners"])
+COORDINATORS = frozenset(_DATA["coordinators"])
+SUBORDINATORS = frozenset(_DATA["subordinators"])
+PREPOSITIONS = frozenset(_DATA["prepositions"])
+STRANDING_SUBJECTS = frozenset(_DATA["stranding_subjects"])
+STRANDING_WINDOW: int = _DATA["stranding_window"]
+WHOLE_ENDINGS = tuple(tuple(e.split()) for e in _DATA["whole_endings"])
+FUNCTION_WORDS = (
+    ARTICLES | DETERMINERS | COORDINATORS | SUBORDINATORS | PREPOSITIONS | frozenset(_DATA["other_function_words"])
+)
+
+Word = tuple[str, int, int]
+
+
+@lru_cache(maxsize=8192)
+def words_at(text: str) -> tuple[Word, ...]:
+    """(folded word, start, end) of each word of `text`, offsets in `text` as written."""
+    return tuple((m.group(), start, end) for m, start, end in folded_matches(TOKEN, text))
+
+
+def is_number(word: str) -> bool:
+    return word[:1].isdigit()
+
+
+def find_sequences(text: str, sequences: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Spans of `text` covered by any of the word `sequences`, overlapping ones merged, in order."""
+    wanted = frozenset(sequences)
+    if not wanted or not text:
+        return []
+    words = words_at(text)
+    folded = [w for w, _, _ in words]
+    sizes = sorted({len(s) for s in wanted})
+    covered: list[tuple[int, int]] = []
+    for size in sizes:
+        for i in range(len(folded) - size + 1):
+            if tuple(folded[i : i + size]) in wanted:
+                covered.append((i, i + size))
+    return [(words[a][1], words[b - 1][2]) for a, b in merge(covered)]
+
+
+def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching (start, end) spans joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def ngrams(words: tuple[str, ...], size: int) -> set[tuple[str, ...]]:
+    return {words[i : i + size] for i in range(len(words) - size + 1)}
