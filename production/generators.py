@@ -15,8 +15,8 @@ import hashlib
 import json
 import time
 import uuid
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx

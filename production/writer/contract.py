@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 
 from kernel.channels import CHANNEL_LIMITS, family_of, measure
+from kernel.text import find_terms
 from production.writer.core import Asset, Composer, WritingLog, fold
 from production.writer.email import unsubscribe_link
 from production.writer.facts import facts_of
@@ -200,13 +201,9 @@ def _check_words(data: dict[str, Any], brief: Brief) -> None:
     facts = facts_of(brief)
     texts = list(_strings(data))
     for text in texts:
-        cleaned = text
-        for phrase in facts.allowed_phrases:
-            cleaned = re.sub(re.escape(phrase), " ", cleaned, flags=re.IGNORECASE)
-        folded = fold(cleaned)
-        for term in (*facts.banned, *facts.exclusions):
-            if re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", folded):
-                raise MalformedCompletion(f"it uses {term!r}, which the brief bans or excludes: {text!r}")
+        hits = find_terms(text, (*facts.banned, *facts.exclusions), allowed_phrases=facts.allowed_phrases)
+        if hits:
+            raise MalformedCompletion(f"it uses {hits[0].matched!r}, which the brief bans or excludes: {text!r}")
 
 
 def _strings(value: Any) -> list[str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kernel.channels import CHANNEL_CATALOGUE
+from kernel.text import find_terms
 from production.writer import bank
 from production.writer.facts import Facts, Pain, Quote, Value, category_phrase, lower_first
 from production.writer.grammar import (
@@ -34,6 +35,7 @@ from production.writer.grammar import (
     slug,
     split_sentences,
     uncontracted,
+    with_article,
     words,
 )
 from production.writer.voice import Voice
@@ -85,10 +87,8 @@ class WritingLog:
 
 @lru_cache(maxsize=16384)
 def _hits(static: str, terms: tuple[str, ...]) -> bool:
-    folded = fold(static)
-    if _CLAIMS.search(folded):
-        return True
-    return any(re.search(rf"(?<!\w){re.escape(fold(t))}(?!\w)", folded) for t in terms)
+    """Our own wording carries a claim word or one of `terms` (banned, excluded, avoided)."""
+    return bool(_CLAIMS.search(fold(static))) or bool(find_terms(static, terms))
 
 
 def _number(*parts: object) -> int:
@@ -274,12 +274,9 @@ class Composer:
 
     def _breaks_rules(self, value: str, slot_name: str) -> bool:
         """A fact in copy must not carry a banned term or an excluded topic (allowed phrases aside)."""
-        text = value
-        for phrase in self.facts.allowed_phrases:
-            text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
-        terms = (*self.facts.banned, *self.facts.exclusions)
-        folded = fold(text)
-        return any(re.search(rf"(?<!\w){re.escape(fold(t))}(?!\w)", folded) for t in terms)
+        return bool(
+            find_terms(value, (*self.facts.banned, *self.facts.exclusions), allowed_phrases=self.facts.allowed_phrases)
+        )
 
     def fresh(self, text: str) -> bool:
         """No sentence of REPEAT_WORDS or more words in `text` was written before in this run."""
@@ -431,7 +428,7 @@ def _value(name: str) -> Callable[[Composer, str], str | None]:
         if form in ("", "text"):
             text: str | None = value.text
         elif form == "lc":
-            text = value.lower()
+            text = value.fragment()
         else:
             text = getattr(value, form)()
         return c._fact(value.fact, text)
@@ -514,6 +511,8 @@ def _occasion(c: Composer, form: str) -> str | None:
 
 def _customer(c: Composer, form: str) -> str | None:
     singular, plural = _CUSTOMER.get(c.facts.kind, ("customer", "customers"))
+    if form == "a":
+        return with_article(singular)
     return plural if form == "plural" else singular
 
 

@@ -14,198 +14,37 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from production.writer.grammar import base_verb, capitalise, clause, sentence, with_article, words
+
+LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
+
+
+@lru_cache(maxsize=1)
+def _lexicon_file() -> dict[str, list[str]]:
+    return yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+
+
+def _lexicon(name: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in _lexicon_file()[name])
+
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from strategy.domain import Pillar
 
 # Third-person verbs a pain typed without its subject starts with ("Loses motivation...").
-_PREDICATE_VERBS = frozenset(
-    [
-        "loses",
-        "spends",
-        "wastes",
-        "misses",
-        "struggles",
-        "feels",
-        "worries",
-        "gets",
-        "takes",
-        "needs",
-        "wants",
-        "has",
-        "hates",
-        "finds",
-        "keeps",
-        "forgets",
-        "runs",
-        "pays",
-        "juggles",
-        "fights",
-        "chases",
-        "relies",
-        "depends",
-        "lacks",
-        "sees",
-        "knows",
-        "thinks",
-        "gives",
-        "ends",
-        "drops",
-        "skips",
-        "quits",
-        "stops",
-        "falls",
-        "works",
-        "waits",
-        "goes",
-        "sits",
-        "cannot",
-        "can't",
-        "doesn't",
-        "isn't",
-        "dreads",
-        "avoids",
-        "puts",
-    ]
-)
+_PREDICATE_VERBS = _lexicon("predicate_verbs")
 # Adjectives a pain may start with ("Worried about picking the wrong fund").
-_ADJECTIVES = frozenset(
-    [
-        "tired",
-        "worried",
-        "stuck",
-        "afraid",
-        "unsure",
-        "overwhelmed",
-        "confused",
-        "frustrated",
-        "busy",
-        "anxious",
-        "nervous",
-        "sick",
-        "fed",
-        "scared",
-        "bored",
-        "short",
-        "behind",
-        "unable",
-        "uncertain",
-    ]
-)
+_ADJECTIVES = _lexicon("pain_adjectives")
 # Verbs a value proposition may start with as an imperative ("Close the books in 4 days").
-_IMPERATIVES = frozenset(
-    [
-        "close",
-        "start",
-        "use",
-        "pause",
-        "skip",
-        "get",
-        "save",
-        "keep",
-        "cut",
-        "see",
-        "book",
-        "try",
-        "make",
-        "find",
-        "turn",
-        "stop",
-        "spend",
-        "track",
-        "build",
-        "plan",
-        "join",
-        "open",
-        "bring",
-        "send",
-        "share",
-        "pay",
-        "reach",
-        "grow",
-        "run",
-        "take",
-        "give",
-        "learn",
-        "enjoy",
-        "order",
-        "switch",
-        "invest",
-        "train",
-        "move",
-        "sleep",
-        "eat",
-        "cook",
-        "bake",
-        "meet",
-        "call",
-        "hire",
-        "fix",
-        "protect",
-        "check",
-        "compare",
-        "know",
-        "choose",
-        "pick",
-        "swap",
-        "control",
-        "manage",
-        "automate",
-        "ship",
-        "deploy",
-        "test",
-        "write",
-        "read",
-        "hear",
-        "feel",
-        "stay",
-        "sell",
-        "earn",
-        "collect",
-        "connect",
-        "reconcile",
-        "match",
-    ]
-)
+_IMPERATIVES = _lexicon("imperative_verbs")
 # Verbs after a short subject that make a value proposition a full clause ("Your data stays in the EU").
-_FINITE = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "can",
-        "stays",
-        "stay",
-        "lives",
-        "live",
-        "runs",
-        "run",
-        "works",
-        "work",
-        "takes",
-        "take",
-        "comes",
-        "come",
-        "gets",
-        "get",
-        "has",
-        "have",
-        "does",
-        "do",
-        "goes",
-        "go",
-        "arrives",
-        "arrive",
-        "feels",
-        "feel",
-    ]
-)
+_FINITE = _lexicon("finite_verbs")
 _RELATIVE = frozenset({"that", "which", "who", "whose", "where", "when"})
 _PRONOUNS = {
     "their": "your",
@@ -220,38 +59,7 @@ _PRONOUNS = {
     "herself": "yourself",
 }
 # Nouns that take no indefinite article ("month-end close software", not "a ... software").
-_MASS_NOUNS = frozenset(
-    [
-        "software",
-        "coaching",
-        "advice",
-        "insurance",
-        "support",
-        "bread",
-        "coffee",
-        "equipment",
-        "furniture",
-        "training",
-        "data",
-        "research",
-        "information",
-        "help",
-        "plumbing",
-        "banking",
-        "hosting",
-        "tooling",
-        "accounting",
-        "bookkeeping",
-        "care",
-        "tuition",
-        "childcare",
-        "catering",
-        "clothing",
-        "food",
-        "fitness",
-        "investing",
-    ]
-)
+_MASS_NOUNS = _lexicon("mass_nouns")
 # Words that mark a customer phrase as praise, not a complaint ("worth the wait").
 _PRAISE = re.compile(
     r"\b(?:worth|love|loved|loving|best|favou?rite|amazing|great|delicious|ritual|perfect|wonderful|recommend|"
@@ -307,7 +115,7 @@ class Pain:
             shape = "predicate"
         elif first in _ADJECTIVES or (first.endswith("ed") and len(first) > 4):
             shape = "adjective"
-        elif first.endswith("ing") and len(first) > 4 and not _has_verb(body.split()[1:4]):
+        elif first.endswith("ing") and len(first) > 4 and not _has_verb(body.split()[1:6]):
             shape = "gerund"
         else:
             shape = "clause"
@@ -369,7 +177,7 @@ class Value:
     """A value proposition and the ways it can be promised."""
 
     fact: Fact
-    shape: str  # "imperative", "noun" or "clause"
+    shape: str  # "imperative", "predicate", "noun" or "clause"
     body: str
     proper: frozenset[str]
 
@@ -380,6 +188,8 @@ class Value:
         first = tokens[0].lower() if tokens else ""
         if first in _IMPERATIVES:
             shape = "imperative"
+        elif first in _PREDICATE_VERBS or (first.endswith("s") and first[:-1] in _IMPERATIVES):
+            shape = "predicate"
         else:
             shape = "noun"
             for index, token in enumerate(tokens[1:6], start=1):
@@ -399,6 +209,11 @@ class Value:
     def lower(self) -> str:
         return lower_first(self.body, self.proper)
 
+    def fragment(self) -> str | None:
+        """The proposition after a colon or as an object ("...: fresh sourdough every Saturday");
+        a bare predicate ("works with...") cannot stand there."""
+        return None if self.shape == "predicate" else self.lower()
+
     def can(self) -> str | None:
         """ "close the books in 4 working days instead of 10": what the reader can do (imperatives only)."""
         return self.lower() if self.shape == "imperative" else None
@@ -408,8 +223,14 @@ class Value:
         return self.lower() if self.shape == "noun" else None
 
     def claim(self) -> str | None:
-        """ "your data stays in the EU": a clause to follow "so" or "and" (clauses only)."""
+        """ "your data stays in the EU": a clause to follow "so" or "and" (clauses and predicates)."""
+        if self.shape == "predicate":
+            return f"it {self.lower()}"
         return self.lower() if self.shape == "clause" else None
+
+    def pred(self) -> str | None:
+        """ "works with the data you already collect": what the product does (predicates only)."""
+        return self.lower() if self.shape == "predicate" else None
 
 
 @dataclass(frozen=True)
