@@ -35,6 +35,8 @@ class Phrasing:
     channels: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     max: int | None = None
+    # A sentence adverbial from the "opener" part may go before it ("In practice, ...").
+    open: bool = False
 
     @property
     def slots(self) -> tuple[tuple[str, str], ...]:
@@ -50,12 +52,12 @@ class Phrasing:
         )
 
 
-def _phrasing(item: object, file: str, part: str) -> Phrasing:
+def _phrasing(item: object, file: str, part: str, *, open_default: bool = False) -> Phrasing:
     if isinstance(item, str):
-        return Phrasing(text=item)
+        return Phrasing(text=item, open=open_default)
     if not isinstance(item, dict) or not isinstance(item.get("t"), str):
         raise BankError(BANK_ERROR.format(file=file, problem=f"{part}: each phrasing is a string or has a string 't'"))
-    unknown = set(item) - {"t", "tones", "kinds", "not_kinds", "channels", "tags", "max"}
+    unknown = set(item) - {"t", "tones", "kinds", "not_kinds", "channels", "tags", "max", "open"}
     if unknown:
         raise BankError(BANK_ERROR.format(file=file, problem=f"{part}: unknown keys {sorted(unknown)}"))
     return Phrasing(
@@ -66,6 +68,7 @@ def _phrasing(item: object, file: str, part: str) -> Phrasing:
         channels=frozenset(item.get("channels", ())),
         tags=frozenset(item.get("tags", ())),
         max=item.get("max"),
+        open=bool(item.get("open", open_default)),
     )
 
 
@@ -82,7 +85,11 @@ def banks() -> dict[str, tuple[Phrasing, ...]]:
                 raise BankError(BANK_ERROR.format(file=path.name, problem=f"{part} is defined twice"))
             if not isinstance(items, list) or not items:
                 raise BankError(BANK_ERROR.format(file=path.name, problem=f"{part} has no phrasings"))
-            parts[part] = tuple(_phrasing(item, path.name, part) for item in items)
+            # A part whose name ends in "+" takes openers on every phrasing ("blog.value.2+").
+            opens = part.endswith("+")
+            parts[part.removesuffix("+")] = tuple(
+                _phrasing(item, path.name, part, open_default=opens) for item in items
+            )
     return parts
 
 

@@ -16,7 +16,7 @@ from production.writer.facts import Fact
 from production.writer.grammar import capitalise, slug, words
 
 WORDS = (850, 1500)
-META = (100, 155)
+META = (120, 155)
 TITLE = 60
 # Section orders ("angles"); value sections take the value propositions in turn, pillar first.
 ANGLES = (
@@ -25,23 +25,27 @@ ANGLES = (
     ("problem", "proof", "how", "value", "choose", "value", "start", "faq"),
 )
 FILLERS = ("value", "problem", "value")
+# Optional beats of a section; each section takes a rotated selection, so one article does not
+# run every section through the same sentences.
+PROBLEM_PARTS = ("blog.problem.2", "blog.problem.3", "blog.problem.4", "blog.problem.5", "blog.problem.6")
+VALUE_PARTS = ("blog.value.2", "blog.value.3", "blog.value.4", "blog.value.5", "blog.value.6", "blog.value.7")
 
 
 def write_blog(c: Composer) -> Asset:
     c.spend_facts = False
     term = _focus_term(c)
     c.set_focus(search_term=term, cta=c.call_to_action())
-    titles = "blog.title.named" if term is c.facts.product else "blog.title"
-    title = c.line(titles, max_chars=TITLE) or c.line(titles, max_chars=TITLE + 20) or term.text
+    named = ".named" if term is c.facts.product else ""
+    title = c.line(f"blog.title{named}", max_chars=TITLE) or c.line(f"blog.title{named}", max_chars=TITLE + 20)
+    title = title or term.text
     meta = ""
-    for shortest in (META[0], 70, 40):
-        meta = meta or c.line("blog.meta", min_chars=shortest, max_chars=META[1])
+    for shortest in (META[0], 100, 70):
+        meta = meta or c.line(f"blog.meta{named}", min_chars=shortest, max_chars=META[1])
     meta = meta or (
         c.facts.description.text if c.facts.description and len(c.facts.description.text) <= META[1] else ""
     )
-    intro = [c.line("blog.intro.open"), c.line("blog.intro.answer"), c.line("blog.intro.promise")]
-    if term.text.casefold() not in " ".join(intro).casefold():
-        intro.insert(0, f"This article is about {term.text.lower()}.")
+    opening = c.line("blog.intro.named" if named else "blog.intro.open") or c.line(f"blog.intro.plain{named}")
+    intro = [opening, c.line("blog.intro.answer"), c.line("blog.intro.promise")]
     sections: list[tuple[str, list[str]]] = []
     angle = ANGLES[c.number("angle") % len(ANGLES)]
     values = [c.focus["value"], *c.others("value", c.facts.values)] if c.focus.get("value") else []
@@ -111,6 +115,18 @@ def _paragraphs(c: Composer, groups: tuple[tuple[str, ...], ...]) -> list[str]:
     return out
 
 
+def _rotated(c: Composer, first: str, parts: tuple[str, ...], sizes: tuple[int, ...], turn: int) -> tuple:
+    """Paragraph groups: `first`, then `parts` rotated for this section, cut into groups of `sizes`."""
+    start = (c.number("parts", first) + turn) % len(parts)
+    order = [*parts[start:], *parts[:start]]
+    groups, position = [], 0
+    for index, size in enumerate(sizes):
+        group = order[position : position + size]
+        position += size
+        groups.append(((first,) if index == 0 else ()) + tuple(group))
+    return tuple(g for g in groups if g)
+
+
 def _section(
     c: Composer, name: str, values: list[Any], pains: list[Any], counters: dict[str, int]
 ) -> tuple[str, list[str]] | None:
@@ -123,14 +139,7 @@ def _section(
         c.set_focus(
             phrase=c.others("phrase", c.facts.phrases)[0] if len(c.facts.phrases) > 1 else c.focus.get("phrase")
         )
-        body = _paragraphs(
-            c,
-            (
-                ("blog.problem.1", "blog.problem.2", "blog.problem.4"),
-                ("blog.problem.3", "blog.problem.5"),
-                ("blog.problem.6",),
-            ),
-        )
+        body = _paragraphs(c, _rotated(c, "blog.problem.1", PROBLEM_PARTS, (2, 2, 0), counters["problem"]))
     elif name == "value":
         if counters["value"] >= len(values):
             return None
@@ -139,21 +148,15 @@ def _section(
             c.set_focus(pain=pains[counters["value"] % len(pains)])
         counters["value"] += 1
         heading = c.line("blog.h2.value")
-        body = _paragraphs(
-            c,
-            (
-                ("blog.value.1", "blog.value.2", "blog.value.5"),
-                ("blog.value.3", "blog.value.4"),
-                ("blog.value.7", "blog.value.6"),
-            ),
-        )
+        body = _paragraphs(c, _rotated(c, "blog.value.1", VALUE_PARTS, (2, 2, 1), counters["value"]))
     elif name == "proof":
-        if not c.facts.proofs:
+        proofs = [p for p in c.facts.proofs if c.allowed_fact(p.text)]
+        if not proofs:
             return None
         heading = c.line("blog.h2.proof")
-        for proof in c.facts.proofs:
+        for proof in proofs:
             c.use(proof.source)
-        bullets = "\n".join(f"- {capitalise(p.text)}" for p in c.facts.proofs)
+        bullets = "\n".join(f"- {capitalise(p.text)}" for p in proofs)
         body = [c.line("blog.proof.intro"), bullets, c.line("blog.proof.outro")]
     elif name == "choose":
         if not c.facts.values:
@@ -179,41 +182,39 @@ def _section(
 
 
 def _checklist(c: Composer) -> list[str]:
+    """One question per value proposition (in the form its shape allows), then evidence and the alternative."""
     questions = []
+    focus = c.focus.get("value")
     for value in c.facts.values:
-        c.use(value.fact.source)
-        if value.can():
-            questions.append(f"Can it help you {value.can()}?")
-        elif value.noun():
-            questions.append(f"Does it give you {value.noun()}?")
-        else:
-            questions.append(f"Can it show that {value.claim()}?")
+        c.set_focus(value=value)
+        shape = {"imperative": "can", "noun": "noun", "clause": "claim", "predicate": "pred"}[value.shape]
+        questions.append(c.line(f"blog.check.{shape}"))
+    c.set_focus(value=focus)
     if c.facts.proofs:
-        questions.append("Can the provider show evidence for what it promises?")
-    if c.facts.alternative:
-        c.use(c.facts.alternative.source)
-        questions.append(f"Is it a real step up from {c.facts.alternative.text}?")
-    return questions
+        questions.append(c.line("blog.check.proof"))
+    questions.append(c.line("blog.check.alternative"))
+    return [q for q in questions if q]
 
 
 def _faq(c: Composer) -> list[str]:
-    product = c.facts.product.text
     pairs: list[tuple[str, str]] = []
     if c.facts.description:
-        pairs.append((f"What is {product}?", c.line("blog.faq.what")))
-    pairs.append((f"Who is {product} for?", c.line("blog.faq.who")))
+        pairs.append((c.line("blog.faq.q.what"), c.line("blog.faq.what")))
+    pairs.append((c.line("blog.faq.q.who"), c.line("blog.faq.who")))
     for quote in c.facts.phrases:
-        if quote.fact.text.strip().endswith("?"):
+        question = capitalise(quote.fact.text.strip())
+        if question.endswith("?") and c.fresh(question):
             c.use(quote.fact.source)
-            pairs.append((capitalise(quote.fact.text.strip()), c.line("blog.faq.value")))
+            c.remember(question)
+            pairs.append((question, c.line("blog.faq.value")))
             break
     if c.facts.price:
         c.use(c.facts.price.source)
-        pairs.append((f"How much does {product} cost?", capitalise(c.facts.price.text.rstrip(".")) + "."))
+        pairs.append((c.line("blog.faq.q.price"), capitalise(c.facts.price.text.rstrip(".")) + "."))
     if c.offer is not None:
-        pairs.append((f"Is there an offer on {product} right now?", c.line("blog.faq.offer")))
+        pairs.append((c.line("blog.faq.q.offer"), c.line("blog.faq.offer")))
     out = []
     for question, answer in pairs:
-        if answer:
+        if question and answer:
             out.append(f"### {question}\n\n{answer}")
     return out if len(out) >= 2 else []

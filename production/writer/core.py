@@ -160,9 +160,7 @@ class Composer:
         )
         self.offer = facts.offer_on(scheduled_at.date())
         self.focus: dict[str, Any] = {}
-        self._exempt = {sentence_key(v.text) for v in facts.values}
-        self._exempt |= {sentence_key(sentence(p.text)) for p in facts.proofs}
-        self._exempt |= {sentence_key(d) for d in facts.disclaimers}
+        self._exempt = own_sentences(facts)
         self.templates: list[str] = []
         self._pending: set[str] = set()
         # Lines already in this asset: a line is never written twice in one asset.
@@ -273,10 +271,18 @@ class Composer:
         return capitalise(result)
 
     def _breaks_rules(self, value: str, slot_name: str) -> bool:
-        """A fact in copy must not carry a banned term or an excluded topic (allowed phrases aside)."""
-        return bool(
-            find_terms(value, (*self.facts.banned, *self.facts.exclusions), allowed_phrases=self.facts.allowed_phrases)
-        )
+        return not self.allowed_fact(value)
+
+    def allowed_fact(self, text: str) -> bool:
+        """A fact goes into copy only when it carries no banned term, excluded topic or term the
+        brand avoids (allowed phrases aside), and no claim word the brief does not substantiate."""
+        facts = self.facts
+        terms = (*facts.banned, *facts.exclusions, *(avoid for avoid, _use in facts.preferred))
+        if find_terms(text, terms, allowed_phrases=facts.allowed_phrases):
+            return False
+        claims = [m.group(0) for m in _CLAIMS.finditer(fold(text))]
+        substantiated = {fold(c) for c in facts.substantiated}
+        return all(fold(claim) in substantiated for claim in claims)
 
     def fresh(self, text: str) -> bool:
         """No sentence of REPEAT_WORDS or more words in `text` was written before in this run."""
@@ -314,10 +320,12 @@ class Composer:
         ordered = phrasings[start:] + phrasings[:start]
         for index, phrasing in enumerate(ordered):
             budget = min(x for x in (max_chars, phrasing.max) if x is not None) if (max_chars or phrasing.max) else None
-            for attempt in range(3):
+            for attempt in range(4):
                 text = self.render(phrasing.text, (part, index, attempt))
                 if text is None:
                     break
+                if phrasing.open:
+                    text = self._with_opener(text, (part, index, attempt))
                 if budget is not None and len(text) > budget:
                     continue
                 if len(text) < min_chars or not self.fresh(text):
@@ -353,6 +361,19 @@ class Composer:
 
         return self.line(f"cta.{kind}", accept=accept) or self.line("cta.generic", accept=accept) or f"See {product}"
 
+    def _with_opener(self, text: str, salt: object) -> str:
+        """`text` with a sentence adverbial in front (one time in five, none)."""
+        openers = [
+            p.text
+            for p in bank.part("opener")
+            if p.suits(register=self.voice.register, kind=self.facts.kind, channel=self.channel, forbidden=frozenset())
+        ]
+        choice = _number(self.facts.seed, self.key, "opener", salt)
+        if not openers or choice % 5 == 0:
+            return text
+        opener = self._static(openers[choice // 5 % len(openers)])
+        return f"{opener} {lower_first(text, self.facts.proper)}"
+
     # --- links ---------------------------------------------------------------------------------
 
     def link(self, *, paid: bool = False) -> str:
@@ -376,6 +397,24 @@ class Composer:
 _REUSABLE = frozenset(
     {"product.name", "client.name", "product.category", "client.phone", "audience.locations", "audience.search_terms"}
 )
+
+
+_CLAUSES = re.compile(r";\s*|,\s+(?=[a-z])")
+
+
+@lru_cache(maxsize=64)
+def own_sentences(facts: Facts) -> frozenset[str]:
+    """The brief's own sentences and clauses (value propositions, proof points, offer, price,
+    disclaimers), as sentence keys: quoting them again is not the writer repeating itself."""
+    texts = [v.fact.text for v in facts.values] + [p.text for p in facts.proofs] + list(facts.disclaimers)
+    texts += [f.text for f in (facts.offer, facts.price) if f is not None]
+    found = set()
+    for text in texts:
+        found.add(sentence_key(text))
+        for piece in split_sentences(text):
+            found.add(sentence_key(piece))
+            found.update(sentence_key(part) for part in _CLAUSES.split(piece) if part.strip())
+    return frozenset(found)
 
 
 def campaign_slug(facts: Facts) -> str:

@@ -308,6 +308,7 @@ class Facts:
     exclusions: tuple[str, ...]
     allowed_phrases: tuple[str, ...]
     preferred: tuple[tuple[str, str], ...]
+    substantiated: tuple[str, ...]
     deliverables: tuple[str, ...]
     dropped_link: str = ""
 
@@ -436,6 +437,7 @@ def facts_of(brief: Brief) -> Facts:
         exclusions=tuple(e.strip() for e in brief.scope.exclusions if e.strip()),
         allowed_phrases=tuple(p.strip() for p in brand.allowed_phrases if p.strip()),
         preferred=tuple((t.avoid, t.use) for t in brand.preferred_terms if t.avoid and t.use),
+        substantiated=tuple(c.strip() for c in brand.substantiated_claims if c.strip()),
         deliverables=tuple(brief.scope.deliverables),
         dropped_link=dropped,
     )

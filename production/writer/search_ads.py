@@ -163,6 +163,7 @@ def _fact_headlines(c: Composer, most: int) -> list[str]:
     facts = [v.fact for v in c.facts.values] + list(c.facts.proofs)
     if c.offer is not None:
         facts.append(c.offer)
+    facts = [f for f in facts if c.allowed_fact(f.text)]
     found = []
     for fact in facts:
         text = re.sub(r"\s*\([^)]*\)", "", fact.text)

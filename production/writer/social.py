@@ -240,20 +240,10 @@ def _facebook(c: Composer, beats: list[tuple[str, str]], extras: dict[str, str],
 
 
 def _local_detail(c: Composer) -> str:
-    facts = c.facts
-    if facts.kind not in ("local_service", "venue") and not facts.phone:
+    """Local services and venues lead with the practical: phone, area served, price."""
+    if c.facts.kind not in ("local_service", "venue", "service"):
         return ""
-    bits = []
-    if facts.phone:
-        c.use(facts.phone.source)
-        bits.append(f"Call {facts.phone.text}")
-    if facts.place:
-        c.use(facts.place.source)
-        bits.append(f"serving {facts.place.text}")
-    if facts.price:
-        c.use(facts.price.source)
-        bits.append(facts.price.text)
-    return capitalise(", ".join(bits)) + "." if bits else ""
+    return c.line("social.local")
 
 
 def _words(paragraphs: list[str]) -> int:

@@ -3,9 +3,12 @@ one brief's package shares with another's once the brief facts are masked.
 
 "Composed" means written by AICMO: sentences of six or more words in an asset's text (body,
 subject, preheader, meta description), other than the brief's own value propositions, proof
-points and disclaimers quoted whole, and the legal footer. Masking replaces every brief fact that
+points, offer, price and disclaimers quoted whole (or one of their clauses), and the legal footer. Masking replaces every brief fact that
 appears verbatim (names, propositions, proofs, pains, quotes, offer, description, category,
-search terms, links) with one token, so two sentences match when only their facts differ.
+search terms, links) with one token, so two sentences match when only their facts differ. The
+cross-brief share counts the composed sentences that keep at least OWN_WORDS words of AICMO's
+own once masked: "§ is §." or "In short: §." is a brief's fact with a connective, not writing
+two clients could share.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from production.writer.core import REPEAT_WORDS, sentence_key
+from production.writer.core import REPEAT_WORDS, own_sentences, sentence_key
+from production.writer.facts import facts_of
 from production.writer.grammar import clause, split_sentences, words
 
 if TYPE_CHECKING:
@@ -23,14 +27,13 @@ if TYPE_CHECKING:
     from production.domain import Draft
 
 MASK = "§"
+OWN_WORDS = 3
 _MARKUP = re.compile(r"^\s*(?:#{1,6}|[-*]|\d+[.)])\s+")
 _URL = re.compile(r"https?://\S+")
 
 
-def _exempt(brief: Brief) -> set[str]:
-    product = brief.product
-    texts = [*product.value_propositions, *product.proof_points, *brief.brand.disclaimers]
-    return {sentence_key(t) for t in texts if t.strip()}
+def _exempt(brief: Brief) -> frozenset[str]:
+    return own_sentences(facts_of(brief))
 
 
 def _texts(draft: Draft) -> list[str]:
@@ -100,10 +103,7 @@ def masked(sentence: str, facts: Iterable[str]) -> str:
 
 def cross_brief_shares(packages: dict[str, tuple[Brief, Sequence[Draft]]]) -> dict[str, float]:
     """For each brief, the share of its composed sentences that another brief's package also has (masked)."""
-    masked_sets: dict[str, list[str]] = {}
-    for name, (brief, drafts) in packages.items():
-        facts = _facts(brief)
-        masked_sets[name] = [masked(s, facts) for d in drafts for s in composed_sentences(d, brief)]
+    masked_sets = {name: _masked_sentences(brief, drafts) for name, (brief, drafts) in packages.items()}
     shares = {}
     for name, sentences in masked_sets.items():
         others = {s for other, found in masked_sets.items() if other != name for s in found}
@@ -112,13 +112,18 @@ def cross_brief_shares(packages: dict[str, tuple[Brief, Sequence[Draft]]]) -> di
     return shares
 
 
+def _masked_sentences(brief: Brief, drafts: Sequence[Draft]) -> list[str]:
+    facts = _facts(brief)
+    found = (masked(s, facts) for d in drafts for s in composed_sentences(d, brief))
+    return [s for s in found if len(words(s.replace(MASK, " "))) >= OWN_WORDS]
+
+
 def shared_examples(packages: dict[str, tuple[Brief, Sequence[Draft]]], name: str, most: int = 10) -> list[str]:
     """Masked sentences of `name` that other packages share (for a failing test's message)."""
     brief, drafts = packages[name]
-    mine = [masked(s, _facts(brief)) for d in drafts for s in composed_sentences(d, brief)]
+    mine = _masked_sentences(brief, drafts)
     others = set()
     for other, (other_brief, other_drafts) in packages.items():
         if other != name:
-            facts = _facts(other_brief)
-            others |= {masked(s, facts) for d in other_drafts for s in composed_sentences(d, other_brief)}
+            others |= set(_masked_sentences(other_brief, other_drafts))
     return [s for s in dict.fromkeys(mine) if s in others][:most]
