@@ -81,7 +81,7 @@ def banks() -> dict[str, tuple[Phrasing, ...]]:
         if not isinstance(data, dict):
             raise BankError(BANK_ERROR.format(file=path.name, problem="the top level is not a mapping"))
         for part, items in data.items():
-            if part in parts:
+            if part.removesuffix("+") in parts:
                 raise BankError(BANK_ERROR.format(file=path.name, problem=f"{part} is defined twice"))
             if not isinstance(items, list) or not items:
                 raise BankError(BANK_ERROR.format(file=path.name, problem=f"{part} has no phrasings"))

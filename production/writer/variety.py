@@ -3,12 +3,12 @@ one brief's package shares with another's once the brief facts are masked.
 
 "Composed" means written by AICMO: sentences of six or more words in an asset's text (body,
 subject, preheader, meta description), other than the brief's own value propositions, proof
-points, offer, price and disclaimers quoted whole (or one of their clauses), and the legal footer. Masking replaces every brief fact that
-appears verbatim (names, propositions, proofs, pains, quotes, offer, description, category,
-search terms, links) with one token, so two sentences match when only their facts differ. The
-cross-brief share counts the composed sentences that keep at least OWN_WORDS words of AICMO's
-own once masked: "§ is §." or "In short: §." is a brief's fact with a connective, not writing
-two clients could share.
+points, offer, price and disclaimers quoted whole (or one of their clauses), and the legal
+footer. Masking replaces every brief fact that appears verbatim (names, propositions, proofs,
+pains, quotes, offer, description, category, search terms, links) with one token, so two
+sentences match when only their facts differ. The cross-brief share counts the composed
+sentences that keep at least OWN_WORDS words of AICMO's own once masked: "§ is §." or
+"In short: §." is a brief's fact with a connective, not writing two clients could share.
 """
 
 from __future__ import annotations
