@@ -36,7 +36,9 @@ def write_blog(c: Composer) -> Asset:
     term = _focus_term(c)
     c.set_focus(search_term=term, cta=c.call_to_action())
     named = ".named" if term is c.facts.product else ""
-    title = c.line(f"blog.title{named}", max_chars=TITLE) or c.line(f"blog.title{named}", max_chars=TITLE + 20)
+    title = c.line(f"blog.title{named}", max_chars=TITLE, opening=True) or c.line(
+        f"blog.title{named}", max_chars=TITLE + 20, opening=True
+    )
     title = title or term.text
     meta = ""
     for shortest in (META[0], 100, 70):
@@ -55,10 +57,10 @@ def write_blog(c: Composer) -> Asset:
         section = _section(c, name, values, pains, counters)
         if section:
             sections.append(section)
-    for name in FILLERS:
+    for name in FILLERS * 4:
         if _count(intro, sections) >= WORDS[0]:
             break
-        section = _section(c, name, values, pains, counters)
+        section = _section(c, name, values, pains, counters, wrap=True)
         if section:
             sections.insert(-2 if len(sections) > 2 else len(sections), section)
     while _count(intro, sections) > WORDS[1] and len(sections) > 3:
@@ -128,27 +130,28 @@ def _rotated(c: Composer, first: str, parts: tuple[str, ...], sizes: tuple[int, 
 
 
 def _section(
-    c: Composer, name: str, values: list[Any], pains: list[Any], counters: dict[str, int]
+    c: Composer, name: str, values: list[Any], pains: list[Any], counters: dict[str, int], *, wrap: bool = False
 ) -> tuple[str, list[str]] | None:
+    """One H2 section; with `wrap`, a value or pain already covered may come back in new words."""
     if name == "problem":
-        if counters["problem"] >= len(pains):
+        if not pains or (counters["problem"] >= len(pains) and not wrap):
             return None
-        c.set_focus(pain=pains[counters["problem"]])
+        c.set_focus(pain=pains[counters["problem"] % len(pains)])
         counters["problem"] += 1
         heading = c.line("blog.h2.problem")
         c.set_focus(
             phrase=c.others("phrase", c.facts.phrases)[0] if len(c.facts.phrases) > 1 else c.focus.get("phrase")
         )
-        body = _paragraphs(c, _rotated(c, "blog.problem.1", PROBLEM_PARTS, (2, 2, 0), counters["problem"]))
+        body = _paragraphs(c, _rotated(c, "blog.problem.1", PROBLEM_PARTS, (2, 2, 1), counters["problem"]))
     elif name == "value":
-        if counters["value"] >= len(values):
+        if not values or (counters["value"] >= len(values) and not wrap):
             return None
-        c.set_focus(value=values[counters["value"]])
+        c.set_focus(value=values[counters["value"] % len(values)])
         if pains:
             c.set_focus(pain=pains[counters["value"] % len(pains)])
         counters["value"] += 1
         heading = c.line("blog.h2.value")
-        body = _paragraphs(c, _rotated(c, "blog.value.1", VALUE_PARTS, (2, 2, 1), counters["value"]))
+        body = _paragraphs(c, _rotated(c, "blog.value.1", VALUE_PARTS, (2, 2, 2), counters["value"]))
     elif name == "proof":
         proofs = [p for p in c.facts.proofs if c.allowed_fact(p.text)]
         if not proofs:

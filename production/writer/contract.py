@@ -194,7 +194,11 @@ def check_shape(data: dict[str, Any], family: str) -> None:
 def whole(text: str) -> bool:
     """The field ends as a phrase ends: no ellipsis, no trailing article, preposition or conjunction."""
     words = re.findall(r"[\w'’-]+", text.lower())
-    return bool(words) and not _ELLIPSIS.search(text) and words[-1] not in DANGLING
+    if not words or _ELLIPSIS.search(text):
+        return False
+    # A quotation ends where its speaker ended it ("...I'll actually stick to.").
+    # A question may end on its preposition ("Who is it for?").
+    return text.rstrip().endswith(("”", '"', "?")) or words[-1] not in DANGLING
 
 
 def _check_words(data: dict[str, Any], brief: Brief) -> None:

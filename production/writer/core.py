@@ -321,22 +321,15 @@ class Composer:
         for index, phrasing in enumerate(ordered):
             budget = min(x for x in (max_chars, phrasing.max) if x is not None) if (max_chars or phrasing.max) else None
             for attempt in range(4):
+                # A phrasing passed over leaves no trace in what this asset used.
+                used_before = dict(self.used)
                 text = self.render(phrasing.text, (part, index, attempt))
                 if text is None:
                     break
                 if phrasing.open:
                     text = self._with_opener(text, (part, index, attempt))
-                if budget is not None and len(text) > budget:
-                    continue
-                if len(text) < min_chars or not self.fresh(text):
-                    continue
-                if opening and self.log.opening_taken(self.channel, text):
-                    continue
-                if accept is not None and not accept(text):
-                    continue
-                if sentence_key(text) in self.lines or any(
-                    sentence_key(piece) in self.lines for piece in split_sentences(text)
-                ):
+                if not self._acceptable(text, budget=budget, min_chars=min_chars, opening=opening, accept=accept):
+                    self.used = used_before
                     continue
                 self.lines.add(sentence_key(text))
                 self.lines.update(sentence_key(piece) for piece in split_sentences(text))
@@ -361,6 +354,26 @@ class Composer:
 
         return self.line(f"cta.{kind}", accept=accept) or self.line("cta.generic", accept=accept) or f"See {product}"
 
+    def _acceptable(
+        self,
+        text: str,
+        *,
+        budget: int | None,
+        min_chars: int,
+        opening: bool,
+        accept: Callable[[str], bool] | None,
+    ) -> bool:
+        if budget is not None and len(text) > budget:
+            return False
+        if len(text) < min_chars or not self.fresh(text):
+            return False
+        if opening and self.log.opening_taken(self.channel, text):
+            return False
+        if accept is not None and not accept(text):
+            return False
+        pieces = [sentence_key(text), *(sentence_key(piece) for piece in split_sentences(text))]
+        return not any(piece in self.lines for piece in pieces)
+
     def _with_opener(self, text: str, salt: object) -> str:
         """`text` with a sentence adverbial in front (one time in five, none)."""
         openers = [
@@ -369,7 +382,8 @@ class Composer:
             if p.suits(register=self.voice.register, kind=self.facts.kind, channel=self.channel, forbidden=frozenset())
         ]
         choice = _number(self.facts.seed, self.key, "opener", salt)
-        if not openers or choice % 5 == 0:
+        first = split_sentences(text)[0] if text else ""
+        if not openers or choice % 5 == 0 or len(words(first)) < REPEAT_WORDS or first.startswith(("“", '"')):
             return text
         opener = self._static(openers[choice // 5 % len(openers)])
         return f"{opener} {lower_first(text, self.facts.proper)}"

@@ -82,6 +82,20 @@ _CONTRACTIONS = {
     "let's": "let us",
     "who's": "who is",
     "haven't": "have not",
+    "we'd": "we would",
+    "they're": "they are",
+    "they'll": "they will",
+    "i'm": "I am",
+    "i'd": "I would",
+    "you'd've": "you would have",
+    "hasn't": "has not",
+    "needn't": "need not",
+    "couldn't": "could not",
+    "wasn't": "was not",
+    "weren't": "were not",
+    "there'll": "there will",
+    "it'll": "it will",
+    "that'll": "that will",
 }
 _CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS) + r")\b", re.IGNORECASE)
 

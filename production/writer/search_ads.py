@@ -57,6 +57,8 @@ def write_search_ad(c: Composer) -> Asset:
 
     product, client = c.facts.product.text, c.facts.client.text
     brand = [h for h in (product, client if fold(client) != fold(product) else "") if h and len(h) <= most]
+    # The ad group's keyword leads the list; the brand is pinned to position 1 instead.
+    add(_headline(c, "rsa.headline.keyword", most, taken))
     for name in brand[:BRAND_ONLY]:
         add(name)
         c.use("product.name" if name == product else "client.name")
@@ -69,19 +71,20 @@ def write_search_ad(c: Composer) -> Asset:
             break
         if fold(text) not in taken:
             add(text)
-    rounds = 0
-    while len(headlines) < HEADLINES[1] and rounds < 8:
-        if rounds == 4:
-            # Another ad group's headlines are a last resort, after every phrasing of this one.
-            taken = set()
+    relaxed = False
+    for _round in range(12):
+        if len(headlines) >= HEADLINES[1]:
+            break
         before = len(headlines)
         for part in HEADLINE_PARTS:
             if len(headlines) >= HEADLINES[1]:
                 break
-            add(_headline(c, part, most, taken))
-        rounds += 1
+            add(_headline(c, part, most, set() if relaxed else taken))
         if len(headlines) == before:
-            break
+            if relaxed or len(headlines) >= HEADLINES[0]:
+                break
+            # Another ad group's headlines are a last resort, after every phrasing of this one.
+            relaxed = True
     for text in headlines:
         if text not in brand:
             taken.add(fold(text))
@@ -236,12 +239,15 @@ def _sitelink_fits(line: str) -> bool:
 
 
 def _callouts(c: Composer) -> list[str]:
+    """Up to four callouts, each from a different fact."""
+    c.spend_facts = True
     out: list[str] = []
     for _ in range(8):
         text = c.line("rsa.callout", max_chars=CALLOUT)
         if not text:
             break
         out.append(text.rstrip("."))
+    c.spend_facts = False
     return out[:4] if len(out) >= 2 else []
 
 

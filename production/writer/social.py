@@ -15,7 +15,7 @@ from typing import Any
 
 from kernel.channels import CHANNEL_LIMITS, measure
 from production.writer.core import Asset, Composer
-from production.writer.grammar import capitalise, clause
+from production.writer.grammar import capitalise, clause, split_sentences
 
 SPONSORED_PREFIX = "Ad:"
 HASHTAGS = {"linkedin": 3, "x": 2, "instagram": 5, "facebook": 2}
@@ -65,7 +65,8 @@ def write_social(c: Composer) -> Asset:
     channel = c.channel
     framework = _framework(c)
     beats = _beats(c, framework, hook_budget=_hook_budget(channel))
-    c.set_focus(cta=c.call_to_action(named=channel == "x" and not _names_brand(c, beats)))
+    # A short post may have no other mention of the product: X's call to action names it.
+    c.set_focus(cta=c.call_to_action(named=channel == "x"))
     paid = c.facts.sponsored
     link = c.link(paid=paid)
     tags = _hashtags(c)
@@ -84,7 +85,7 @@ def write_social(c: Composer) -> Asset:
     if channel == "instagram" and link:
         fields["link_in_bio"] = True
     text = _assemble(c, body, ending, tags, paid=paid)
-    title = clause(beats[0][1] if beats else c.facts.product.text)
+    title = _title(c, beats)
     return Asset(
         title=title,
         body=text,
@@ -92,6 +93,15 @@ def write_social(c: Composer) -> Asset:
         template=f"{c.asset_type}.{framework}",
         sources=c.sources(),
     )
+
+
+def _title(c: Composer, beats: list[tuple[str, str]]) -> str:
+    """The asset's working title: the hook's first sentence when it ends whole, else the product."""
+    from production.writer.contract import whole
+
+    first = split_sentences(beats[0][1])[0] if beats else ""
+    title = clause(first) if first.endswith((".", "!")) else first
+    return title if title and whole(title) and len(title) <= 120 else c.facts.product.text
 
 
 def _framework(c: Composer) -> str:
@@ -126,11 +136,6 @@ def _beats(c: Composer, framework: str, *, hook_budget: int) -> list[tuple[str, 
                     beats.append(("hook", text))
                     break
     return beats
-
-
-def _names_brand(c: Composer, beats: list[tuple[str, str]]) -> bool:
-    text = " ".join(t for _b, t in beats[:2]).casefold()
-    return c.facts.product.text.casefold() in text or c.facts.client.text.casefold() in text
 
 
 def _extras(c: Composer, channel: str) -> dict[str, str]:
@@ -179,7 +184,8 @@ def _linkedin(c: Composer, beats: list[tuple[str, str]], extras: dict[str, str],
     low, high = LINKEDIN_BODY
     while _length(paragraphs, ending) > high and len(paragraphs) > 2:
         paragraphs.pop(-2 if closing_question and link else -1)
-    for part in ("social.more", "praise.line", "social.describe"):
+    fillers = ("social.more", "praise.line", "phrase.line", "social.describe", "offer.line", "proof.line")
+    for part in (*fillers, "social.agitate", *fillers):
         if _length(paragraphs, ending) >= low:
             break
         extra = c.line(part)
@@ -207,14 +213,37 @@ def _x(c: Composer, beats: list[tuple[str, str]], link: str, tags: list[str]) ->
 
 
 def _instagram(c: Composer, beats: list[tuple[str, str]], extras: dict[str, str]) -> tuple[list[str], str]:
-    paragraphs = [text for _beat, text in beats[:2]]
-    if not _carries_point(c, paragraphs[0] if paragraphs else "") and len(paragraphs) > 1:
-        paragraphs[0], paragraphs[1] = paragraphs[1], paragraphs[0]
+    texts = [text for _beat, text in beats]
+    paragraphs = texts[:2]
+    if texts and not c.occasion and not _carries_point(c, texts[0]):
+        # The caption's first 125 characters carry the point: the beat that names it leads.
+        carrying = [
+            t
+            for t in texts[1:]
+            if _carries_point(c, t) and len(t) <= FIRST_LINE and not c.log.opening_taken(c.channel, t)
+        ]
+        if carrying:
+            paragraphs = [carrying[0], texts[0]]
+            c.log.take_opening(c.channel, carrying[0])
+        else:
+            lead = _point_line(c)
+            if lead:
+                paragraphs = [lead, texts[0]]
     for name in ("proof", "praise", "offer"):
         if name in extras:
             paragraphs.append(extras[name])
     ending = f"{c.focus['cta']}. {c.line('social.bio')}".strip()
     return paragraphs, ending
+
+
+def _point_line(c: Composer) -> str:
+    """A first line that names the product (its value may be said again here: this line is the point)."""
+    product = c.facts.product.text.casefold()
+    c.spend_facts = False
+    try:
+        return c.line("social.hook.value", max_chars=FIRST_LINE, opening=True, accept=lambda t: product in t.casefold())
+    finally:
+        c.spend_facts = True
 
 
 def _carries_point(c: Composer, text: str) -> bool:
