@@ -348,7 +348,7 @@ def test_search_ads_are_complete_and_whole():
 
 def test_ads_of_one_run_do_not_share_their_headlines():
     """Two ad groups of one run share at most the brand headlines and a few more."""
-    for _name, (brief, _s, drafts) in corpus().items():
+    for _name, (_brief, _s, drafts) in corpus().items():
         ads = [d for d in drafts if d.channel == "google_ads"]
         for i, first in enumerate(ads):
             for second in ads[i + 1 :]:
@@ -453,7 +453,7 @@ def test_dates_follow_the_language():
 
 def test_occasions_are_written_for():
     """An asset planned for a key date names it."""
-    for name, brief, draft in _drafts():
+    for name, _brief, draft in _drafts():
         if draft.occasion and draft.channel in ("linkedin", "x", "instagram", "facebook", "email"):
             assert fold(draft.occasion) in fold(_text(draft)), (name, draft.key, draft.occasion)
 
