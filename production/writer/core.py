@@ -386,6 +386,8 @@ class Composer:
         if not openers or choice % 5 == 0 or len(words(first)) < REPEAT_WORDS or first.startswith(("“", '"')):
             return text
         opener = self._static(openers[choice // 5 % len(openers)])
+        if _hits(opener, self.avoid_terms):
+            return text
         return f"{opener} {lower_first(text, self.facts.proper)}"
 
     # --- links ---------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class Pain:
         first = body.split(" ", 1)[0].lower()
         if first in ("no", "not", "too") or body.lower().startswith("never enough"):
             shape = "no"
-        elif first in _PREDICATE_VERBS:
+        elif first in _PREDICATE_VERBS or (first.endswith("s") and first[:-1] in _IMPERATIVES):
             shape = "predicate"
         elif first in _ADJECTIVES or (first.endswith("ed") and len(first) > 4):
             shape = "adjective"

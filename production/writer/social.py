@@ -65,8 +65,9 @@ def write_social(c: Composer) -> Asset:
     channel = c.channel
     framework = _framework(c)
     beats = _beats(c, framework, hook_budget=_hook_budget(channel))
-    # A short post may have no other mention of the product: X's call to action names it.
-    c.set_focus(cta=c.call_to_action(named=channel == "x"))
+    # A post that names neither the product nor the client gets a call to action that does.
+    named = channel == "x" or not _names_brand(c, [t for _b, t in beats])
+    c.set_focus(cta=c.call_to_action(named=named))
     paid = c.facts.sponsored
     link = c.link(paid=paid)
     tags = _hashtags(c)
@@ -138,6 +139,11 @@ def _beats(c: Composer, framework: str, *, hook_budget: int) -> list[tuple[str, 
     return beats
 
 
+def _names_brand(c: Composer, texts: list[str]) -> bool:
+    text = " ".join(texts).casefold()
+    return c.facts.product.text.casefold() in text or c.facts.client.text.casefold() in text
+
+
 def _extras(c: Composer, channel: str) -> dict[str, str]:
     """Optional beats a longer post may add: proof, praise, offer, a closing question."""
     extras = {}
@@ -173,7 +179,9 @@ def _cta_line(c: Composer, link: str) -> str:
 
 def _linkedin(c: Composer, beats: list[tuple[str, str]], extras: dict[str, str], link: str) -> tuple[list[str], str]:
     paragraphs = [text for _beat, text in beats]
-    closing_question = c.number("close") % 2 == 0 and "question" in extras
+    # The post ends on a question or on the call to action; the latter when it is the only brand mention.
+    named = _names_brand(c, [t for _b, t in beats] + [extras.get(k, "") for k in ("proof", "praise", "offer")])
+    closing_question = c.number("close") % 2 == 0 and "question" in extras and named
     ending = extras["question"] if closing_question else _cta_line(c, link)
     for name in ("proof", "praise", "offer"):
         if name in extras:
