@@ -220,10 +220,26 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _check_whole(fields: list[tuple[str, str]]) -> None:
+def cut_from(text: str, facts: list[str]) -> bool:
+    """`text` is the start of a longer brief fact, cut short ("Close the books in 4 working")."""
+    mine = fold(clause(text))
+    return len(mine) > 8 and any(
+        (theirs := fold(clause(fact))) != mine and theirs.startswith(mine) and theirs[len(mine)] == " "
+        for fact in facts
+    )
+
+
+def _check_whole(fields: list[tuple[str, str]], facts: list[str] = ()) -> None:
     for name, text in fields:
-        if text and not whole(text):
+        if text and (not whole(text) or cut_from(text, list(facts))):
             raise MalformedCompletion(f"{name} {text!r} is not whole (it ends mid-phrase)")
+
+
+def _brief_sentences(c: Composer) -> list[str]:
+    facts = c.facts
+    texts = [v.fact.text for v in facts.values] + [p.text for p in facts.proofs]
+    texts += [f.text for f in (facts.offer, facts.description, facts.price) if f is not None]
+    return texts
 
 
 def finish_llm_asset(
@@ -321,7 +337,7 @@ def _social(c: Composer, data: dict[str, Any], _unsubscribe: str) -> Asset:
 def _email(c: Composer, data: dict[str, Any], unsubscribe: str) -> Asset:
     subject, preheader = data["subject"].strip(), data["preheader"].strip()
     _check_whole([("subject", subject), ("preheader", preheader), ("cta", data["cta"])])
-    if fold(subject) == fold(preheader):
+    if fold(clause(subject)) in fold(preheader):
         raise MalformedCompletion("the preheader repeats the subject")
     link = c.link()
     cta = clause(data["cta"])
@@ -380,7 +396,10 @@ def _blog(c: Composer, data: dict[str, Any], _unsubscribe: str) -> Asset:
 def _rsa(c: Composer, data: dict[str, Any], _unsubscribe: str) -> Asset:
     headlines = [h.strip() for h in data["headlines"]]
     descriptions = [d.strip() for d in data["descriptions"]]
-    _check_whole([(f"headline {h!r}", h) for h in headlines] + [(f"description {d!r}", d) for d in descriptions])
+    _check_whole(
+        [(f"headline {h!r}", h) for h in headlines] + [(f"description {d!r}", d) for d in descriptions],
+        _brief_sentences(c),
+    )
     if len({fold(h) for h in headlines}) < len(headlines):
         raise MalformedCompletion("headlines repeat each other")
     brand_only = [h for h in headlines if fold(h) in {fold(c.facts.product.text), fold(c.facts.client.text)}]
