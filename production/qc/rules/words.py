@@ -3,7 +3,9 @@ text with where each is written, and word sequences found in a text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kernel.text import folded_matches
@@ -17,6 +19,7 @@ SUBORDINATORS = frozenset(_DATA["subordinators"])
 PREPOSITIONS = frozenset(_DATA["prepositions"])
 STRANDING_SUBJECTS = frozenset(_DATA["stranding_subjects"])
 STRANDING_WINDOW: int = _DATA["stranding_window"]
+RELATIVE_WORDS = frozenset(_DATA["relative_words"])
 WHOLE_ENDINGS = tuple(tuple(e.split()) for e in _DATA["whole_endings"])
 FUNCTION_WORDS = (
     ARTICLES | DETERMINERS | COORDINATORS | SUBORDINATORS | PREPOSITIONS | frozenset(_DATA["other_function_words"])
@@ -64,3 +67,44 @@ def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def ngrams(words: tuple[str, ...], size: int) -> set[tuple[str, ...]]:
     return {words[i : i + size] for i in range(len(words) - size + 1)}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, or a line that ends without one (a heading, a list item, a headline), as
+    text[start:end] of its field."""
+
+    start: int
+    end: int
+    text: str
+    # Whether the unit is the last words of its line.
+    closes_line: bool = True
+
+
+_LINE = re.compile(r"[^\n]+")
+# Markdown that opens a line without being words: heading marks, list bullets, quote marks.
+_LINE_LEAD = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+•→▪–—>][ \t]+|\d{1,2}[.)][ \t]+)?")
+# Where a sentence ends: its stop, closing quotes or brackets, then a space.
+_SENTENCE_STOP = re.compile(r"(?:\.{3}|…|[.!?])+[\"'”’)\]*_]*(?=[ \t]+\S)")
+
+
+@lru_cache(maxsize=4096)
+def units(text: str) -> tuple[Unit, ...]:
+    """The sentences and stand-alone lines of `text`, in order, each without leading Markdown."""
+    found = []
+    for line in _LINE.finditer(text):
+        start = line.start() + _LINE_LEAD.match(line.group()).end()
+        end = line.end()
+        for stop in _SENTENCE_STOP.finditer(text, start, end):
+            _add_unit(found, text, start, stop.end(), closes_line=False)
+            start = stop.end()
+        _add_unit(found, text, start, end, closes_line=True)
+    return tuple(found)
+
+
+def _add_unit(found: list[Unit], text: str, start: int, end: int, *, closes_line: bool) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        found.append(Unit(start, start + len(stripped), stripped, closes_line))
