@@ -226,18 +226,21 @@ def check_expired_offer(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     issues = []
     for field in ctx.copy_fields():
         if field.key == "offer" and field.text.strip():
-            found = [(0, len(field.text))]
+            spans = [(0, len(field.text))]
         else:
-            found = find_sequences(field.text, words.sequences)
-        for start, end in found[:1]:
-            issues.append(
-                issue(
-                    rule,
-                    field.name,
-                    start,
-                    end,
-                    f"{quote(field.text[start:end])} promotes the offer; this asset is {when}.",
-                    "Drop the offer from this asset or schedule it before the offer ends.",
-                )
+            spans = find_sequences(field.text, words.sequences)
+        if not spans:
+            continue
+        # One issue per field, from the first mention of the offer to the last.
+        start, end = spans[0][0], spans[-1][1]
+        issues.append(
+            issue(
+                rule,
+                field.name,
+                start,
+                end,
+                f"{quote(field.text[start:end])} promotes the offer; this asset is {when}.",
+                "Drop the offer from this asset or schedule it before the offer ends.",
             )
+        )
     return issues

@@ -45,7 +45,8 @@ def planning_notes(brief: Brief) -> tuple[str, ...]:
 
 
 def names(brief: Brief) -> frozenset[tuple[str, ...]]:
-    """Word sequences copy may use on their own (a headline that is just the product name)."""
+    """Word sequences copy may use on their own: a name, a search term, or two or more words in a
+    row of one (a headline "Month-End Close" from the search term "month-end close software")."""
     product, audience, brand = brief.product, brief.audience, brief.brand
     texts = (
         brief.client.name,
@@ -57,4 +58,10 @@ def names(brief: Brief) -> frozenset[tuple[str, ...]]:
         *(t.lstrip("#") for t in brand.hashtags),
         *(d.label for d in brief.timeline.key_dates),
     )
-    return frozenset(tokens(t) for t in texts if t and tokens(t))
+    found = set()
+    for text in texts:
+        words = tokens(text) if text else ()
+        found.add(words)
+        found.update(words[i:j] for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+    found.discard(())
+    return frozenset(found)

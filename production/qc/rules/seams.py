@@ -37,6 +37,7 @@ from production.qc.rules.words import (
     PREPOSITIONS,
     RELATIVE_WORDS,
     STRANDING_SUBJECTS,
+    STRANDING_VERBS,
     STRANDING_WINDOW,
     SUBORDINATORS,
     WHOLE_ENDINGS,
@@ -44,6 +45,7 @@ from production.qc.rules.words import (
     find_sequences,
     ngrams,
     units,
+    verb_stem,
     words_at,
 )
 
@@ -67,6 +69,7 @@ _CLOSERS = "\"'”’)]*_ \t"
 _PATH_SPLIT = re.compile(r"[-_/+.]+")
 SUGGEST_WHOLE = "Write a phrase that fits the slot whole, or leave the slot out."
 FACT_ENDING_WORDS = int(_DATA["fact_ending_words"])
+CONTINUATION_SUFFIXES = tuple(_DATA["continuation_suffixes"])
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def _cut_fact(words: tuple[str, ...], prefixes: FactPrefixes) -> tuple[str, str]
         if len(fact) <= size or fact[:size] != words:
             continue
         following = fact[size]
-        if whole_after[size - 1] or following in CONTINUATION_STARTERS or following.endswith("ly"):
+        if whole_after[size - 1] or following in CONTINUATION_STARTERS or following.endswith(CONTINUATION_SUFFIXES):
             continue
         return text, words[-1]
     return None
@@ -163,7 +166,7 @@ def _stranded(words: list[str]) -> bool:
     if not before:
         return False
     return (
-        before[-1].endswith("ing")
+        verb_stem(before[-1]) in STRANDING_VERBS
         or any(w in STRANDING_SUBJECTS for w in before)
         or any(w in RELATIVE_WORDS for w in words[:-1])
     )
@@ -201,7 +204,8 @@ def check_truncated(rule: Rule, ctx: Context) -> list[QCIssue]:
                     else f"{quote(unit.text)} ends mid-phrase on {quote(word)}."
                 )
             else:
-                cut = _cut_fact(words, prefixes)
+                # A display path or slug is a keyword fragment by design: only its last word matters.
+                cut = None if path else _cut_fact(words, prefixes)
                 if cut is None:
                     continue
                 fact, last = cut
@@ -218,6 +222,10 @@ LEAK_WORDS = int(_DATA["leak_words"])
 LEAK_SHORT_WORDS = int(_DATA["leak_short_field_words"])
 LEAK_SHORT_KEYS = frozenset(_DATA["leak_short_keys"])
 BUDGET_WORDS = tuple(_DATA["budget_words"])
+SITUATION_WORDS = int(_DATA["leak_situation_words"])
+AUDIENCE_SITUATION = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _DATA["audience_situation_starters"]) + r")(?!\w)", re.IGNORECASE
+)
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\s\u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?[kK]\b)?")
 
 
@@ -226,7 +234,7 @@ class PlanningNotes:
     """Word sequences only the planning notes have, with the note each comes from."""
 
     sequences: dict[tuple[str, ...], str]
-    # Every run of 2 to `LEAK_WORDS` words of a note that no public fact has.
+    # Runs of words of who the audience is, for short fields (a display path, a headline).
     short: dict[tuple[str, ...], str]
     budget: Decimal | None
     currency: str
@@ -234,33 +242,63 @@ class PlanningNotes:
     targets: tuple[tuple[Decimal, tuple[str, ...], str], ...]
 
 
-def _note_index(notes: tuple[tuple[str, str], ...], public: tuple[str, ...]) -> tuple[dict, dict]:
-    shared: set[tuple[str, ...]] = set()
-    for text in public:
-        words = tokens(text)
-        for size in range(LEAK_SHORT_WORDS, LEAK_WORDS + 1):
-            shared |= ngrams(words, size)
+@dataclass(frozen=True)
+class Note:
+    text: str
+    source: str
+    # How many words in a row from it make a leak.
+    words: int
+    # Whether a short field made only of its words is a leak too.
+    in_short_fields: bool = False
+
+
+def audience_notes(description: str) -> list[Note]:
+    """Who the audience is ("Affluent couples aged 38 to 65 from the UK") is a planning note from its
+    first words; their situation ("whose month-end close still runs on spreadsheets") is what copy
+    talks about, so only a longer run of it is pasted."""
+    split = AUDIENCE_SITUATION.search(description)
+    who, situation = (description[: split.start()], description[split.start() :]) if split else (description, "")
+    notes = []
+    size = min(LEAK_WORDS, len(tokens(who)))
+    if size >= LEAK_SHORT_WORDS + 1:
+        notes.append(Note(who, "the audience description", size, in_short_fields=True))
+    if len(tokens(situation)) >= SITUATION_WORDS:
+        notes.append(Note(situation, "the audience description", SITUATION_WORDS))
+    return notes
+
+
+def _note_index(notes: tuple[Note, ...], public: tuple[str, ...]) -> tuple[dict, dict]:
+    public_words = [tokens(text) for text in public]
+    shared = {
+        g for words in public_words for size in range(LEAK_SHORT_WORDS, LEAK_WORDS + 1) for g in ngrams(words, size)
+    }
+    shared_long = {g for words in public_words for g in ngrams(words, SITUATION_WORDS)}
     sequences: dict[tuple[str, ...], str] = {}
     short: dict[tuple[str, ...], str] = {}
-    for text, source in notes:
-        words = tokens(text)
-        for gram in ngrams(words, LEAK_WORDS) - shared:
-            sequences.setdefault(gram, source)
-        for size in range(LEAK_SHORT_WORDS, LEAK_WORDS):
-            for gram in ngrams(words, size) - shared:
-                short.setdefault(gram, source)
+    for note in notes:
+        words = tokens(note.text)
+        for gram in ngrams(words, note.words) - shared - shared_long:
+            sequences.setdefault(gram, note.source)
+        if note.in_short_fields:
+            for size in range(LEAK_SHORT_WORDS, LEAK_WORDS + 1):
+                for gram in ngrams(words, size) - shared:
+                    short.setdefault(gram, note.source)
     return sequences, short
 
 
 @lru_cache(maxsize=64)
 def _extra_notes(notes: tuple[str, ...], public: tuple[str, ...]) -> tuple[dict, dict]:
-    return _note_index(tuple((n, "the strategy's tactics") for n in notes), public)
+    return _note_index(tuple(Note(n, "the strategy's tactics", LEAK_WORDS) for n in notes), public)
 
 
 def planning_note_index(brief: Brief) -> PlanningNotes:
-    sources = [(brief.audience.description, "the audience description")]
-    sources += [(g.description, f"goal {n}'s description") for n, g in enumerate(brief.goals, start=1)]
-    sequences, short = _note_index(tuple((t, s) for t, s in sources if t.strip()), public_facts(brief))
+    notes = audience_notes(brief.audience.description)
+    notes += [
+        Note(g.description, f"goal {n}'s description", LEAK_WORDS)
+        for n, g in enumerate(brief.goals, start=1)
+        if g.description.strip()
+    ]
+    sequences, short = _note_index(tuple(notes), public_facts(brief))
     targets = tuple(
         (g.target, tokens(g.unit), g.description) for g in brief.goals if g.target is not None and tokens(g.unit)
     )
@@ -348,8 +386,10 @@ def check_internal_leak(rule: Rule, ctx: Context) -> list[QCIssue]:
             if len(words) >= LEAK_SHORT_WORDS and words in short:
                 leaks.append((0, len(field.text), short[words]))
         for start, end in find_sequences(field.text, sequences):
+            words = tokens(field.text[start:end])
+            sizes = sorted({len(g) for g in sequences})
             first = next(
-                (sequences[g] for g in ngrams(tokens(field.text[start:end]), LEAK_WORDS) if g in sequences), ""
+                (sequences[g] for size in sizes for g in ngrams(words, size) if g in sequences), "a planning note"
             )
             leaks.append((start, end, first))
         leaks += _numbers_leaked(field, notes)

@@ -20,6 +20,7 @@ PREPOSITIONS = frozenset(_DATA["prepositions"])
 STRANDING_SUBJECTS = frozenset(_DATA["stranding_subjects"])
 STRANDING_WINDOW: int = _DATA["stranding_window"]
 RELATIVE_WORDS = frozenset(_DATA["relative_words"])
+STRANDING_VERBS = frozenset(_DATA["stranding_verbs"])
 WHOLE_ENDINGS = tuple(tuple(e.split()) for e in _DATA["whole_endings"])
 FUNCTION_WORDS = (
     ARTICLES | DETERMINERS | COORDINATORS | SUBORDINATORS | PREPOSITIONS | frozenset(_DATA["other_function_words"])
@@ -32,6 +33,19 @@ Word = tuple[str, int, int]
 def words_at(text: str) -> tuple[Word, ...]:
     """(folded word, start, end) of each word of `text`, offsets in `text` as written."""
     return tuple((m.group(), start, end) for m, start, end in folded_matches(TOKEN, text))
+
+
+def verb_stem(word: str) -> str:
+    """A verb without -s, -ed or -ing, roughly ("waiting" -> "wait", "looked" -> "look", "relies" -> "rely")."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)] + replacement
+            if stem in STRANDING_VERBS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2]:  # "stopped" -> "stop"
+                return stem[:-1]
+            return stem
+    return word
 
 
 def is_number(word: str) -> bool:
