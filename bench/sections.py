@@ -55,7 +55,13 @@ def _runs_repo():
 
 def run_intake(intake_text: str) -> Any:
     """One whole client-delivery run of an intake, in this process, as `manage.py run_workflow` does it."""
-    run = services.run_start_for_intake(runs=_runs_repo(), raw=intake_text, source="bench")
+    run = services.run_start_for_intake(
+        runs=_runs_repo(),
+        briefs=registry.repository("onboarding.briefs"),
+        raw=intake_text,
+        source="bench",
+        new_brief=True,
+    ).run
     done = services.run_execute(run_id=run.id)
     if done.status != RunStatus.COMPLETED:
         raise BenchFailure(f"run {done.id} ended {done.status.value}: {done.error}")

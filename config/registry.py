@@ -95,6 +95,11 @@ def generator() -> Any:
         return _instances["__generator__"]
 
 
+def generator_languages() -> tuple[str, ...]:
+    """The primary language subtags the configured generator writes ("en"); intake refuses others."""
+    return tuple(getattr(generator(), "languages", ("en",)))
+
+
 def reset() -> None:
     with _lock:
         _instances.clear()

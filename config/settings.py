@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "BriefStatusEnum": "onboarding.api.serializers.BRIEF_STATUSES",
+        "ProductKindEnum": "onboarding.api.serializers.PRODUCT_KIND_CHOICES",
         "StrategyStatusEnum": "strategy.api.serializers.STRATEGY_STATUSES",
         "RunStatusEnum": "orchestration.api.serializers.RUN_STATUSES",
         "StepStatusEnum": "orchestration.api.serializers.STEP_STATUSES",

@@ -1,29 +1,37 @@
 """Intake normalization: one JSON intake in, a validated, canonical Brief out (pure; no ORM).
 
-Every problem is collected with its field path and raised at once as `ValidationFailed`, so a
-client fixes its intake in one round trip.
+The intake's shape, field checks and canonical spellings are defined once, in
+`onboarding.schema`. This module parses the text as strict JSON, validates it against that
+schema, applies the rules that relate two fields (a timeline's end after its start, key dates
+inside it, an exclusion that would drop a planned channel), and builds the domain Brief. Every
+problem is collected with its field path and raised at once as `ValidationFailed`, so a client
+fixes its intake in one round trip. Facts that are legal but will limit the output come back as
+warnings (`intake_warnings`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, get_args, get_origin
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.core.validators import DomainNameValidator, URLValidator, validate_email
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
-from kernel.channels import channel_for
+from kernel.channels import CHANNEL_LIMITS, channel_for
+from kernel.channels import label as channel_label
 from kernel.codec import to_primitive
 from kernel.errors import ValidationFailed
 from onboarding.domain import (
-    CHANNELS,
-    GOAL_TYPES,
     Audience,
     Brand,
     Brief,
@@ -31,112 +39,186 @@ from onboarding.domain import (
     Client,
     DeliveryContacts,
     Goal,
+    KeyDate,
     PreferredTerm,
     Product,
     Scope,
     Timeline,
 )
+from onboarding.schema import (
+    AMOUNT_LIMIT,
+    BAD_CURRENCY_FORMAT,
+    BAD_DATE,
+    BAD_DOMAIN,
+    BAD_EMAIL,
+    BAD_GOAL_TYPE,
+    BAD_HASHTAG,
+    BAD_LANGUAGE,
+    BAD_PHONE,
+    BAD_PRODUCT_KIND,
+    BAD_TIMEZONE,
+    BAD_URL,
+    BLANK,
+    BUILTIN_MESSAGES,
+    CONTROL_CHARACTER,
+    EMPTY_LIST,
+    INVISIBLE_CHARACTER,
+    LONE_SURROGATE,
+    NAME_MAX_LENGTH,
+    NEGATIVE,
+    NOT_A_BOOLEAN,
+    NOT_A_LIST,
+    NOT_A_NUMBER,
+    NOT_A_STRING,
+    NOT_AN_OBJECT,
+    NUL_CHARACTER,
+    OUT_OF_RANGE,
+    REQUIRED,
+    TOO_LARGE,
+    TOO_LONG,
+    TOO_MANY_DECIMALS,
+    TOO_MANY_DIGITS,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_CURRENCY,
+    YEAR_OUT_OF_RANGE,
+    BrandIntake,
+    IntakeDocument,
+    ProductIntake,
+    TimelineIntake,
+)
+
+__all__ = [
+    "AMOUNT_LIMIT",
+    "BAD_CURRENCY_FORMAT",
+    "BAD_DATE",
+    "BAD_DOMAIN",
+    "BAD_EMAIL",
+    "BAD_GOAL_TYPE",
+    "BAD_HASHTAG",
+    "BAD_LANGUAGE",
+    "BAD_PHONE",
+    "BAD_PRODUCT_KIND",
+    "BAD_TIMEZONE",
+    "BAD_URL",
+    "BLANK",
+    "CONTROL_CHARACTER",
+    "EMPTY_LIST",
+    "INVISIBLE_CHARACTER",
+    "LONE_SURROGATE",
+    "NAME_MAX_LENGTH",
+    "NEGATIVE",
+    "NOT_AN_OBJECT",
+    "NOT_A_BOOLEAN",
+    "NOT_A_LIST",
+    "NOT_A_NUMBER",
+    "NOT_A_STRING",
+    "NUL_CHARACTER",
+    "OUT_OF_RANGE",
+    "REQUIRED",
+    "TOO_LARGE",
+    "TOO_LONG",
+    "TOO_MANY_DECIMALS",
+    "TOO_MANY_DIGITS",
+    "UNKNOWN_CHANNEL",
+    "UNKNOWN_CURRENCY",
+    "YEAR_OUT_OF_RANGE",
+]
 
 # --- Messages (tests import these) -------------------------------------------------------------
 NOT_JSON = "not valid JSON: {detail}"
 NOT_UTF8 = "not valid UTF-8: {detail}"
-NOT_AN_OBJECT = "must be a JSON object"
 UNKNOWN_FIELD = "unknown field"
-REQUIRED = "this field is required"
-NOT_A_STRING = "must be a string"
-BLANK = "must not be blank"
-TOO_LONG = "must be at most {max_length} characters"
-NOT_A_LIST = "must be a list"
-EMPTY_LIST = "must have at least one item"
-NOT_A_NUMBER = "must be a number"
-NOT_A_BOOLEAN = "must be true or false"
-NEGATIVE = "must not be negative"
-TOO_MANY_DECIMALS = "must have at most 2 decimal places"
-TOO_LARGE = "must be less than {limit}"
-OUT_OF_RANGE = "must be between {low} and {high}"
-BAD_GOAL_TYPE = "must be one of: " + ", ".join(GOAL_TYPES)
-UNKNOWN_CHANNEL = "unknown channel {value!r}; use one of: " + ", ".join(CHANNELS)
-BAD_DATE = "must be an ISO date like 2027-03-31"
+DID_YOU_MEAN = "unknown field; did you mean {suggestion}?"
 END_BEFORE_START = "must not be before timeline.start"
-BAD_CURRENCY_FORMAT = "must be a 3-letter ISO 4217 currency code such as USD or EUR"
-UNKNOWN_CURRENCY = "{code!r} is not an ISO 4217 currency code"
-BAD_URL = "must be an absolute http(s) URL"
-BAD_EMAIL = "must be a valid e-mail address"
-BAD_HASHTAG = "must be one word of letters, digits or underscores after '#'"
-BAD_DOMAIN = "must be a domain name such as example.com"
-BAD_LANGUAGE = "must be a language tag such as en or en-GB"
+TIMELINE_TOO_LONG = "must be at most {years} years after timeline.start"
+OUTSIDE_TIMELINE = "must lie inside the timeline ({start} to {end})"
+OFFER_EXPIRES_BEFORE_START = "must not be before timeline.start ({start}): the offer would never be promoted"
 BLANK_TERM = "the term to avoid must not be blank"
 CONFLICTING_REPLACEMENT = "{avoid!r} is given two different replacements"
 REPLACEMENT_IS_BANNED = "the replacement {use!r} is a banned term"
 EXCLUDES_PLANNED_CHANNEL = "excludes {channel!r}, which is one of the brief's channels"
+LANGUAGE_NOT_WRITTEN = "{tag!r} cannot be written by the selected generator, which writes: {languages}"
+
+# Warnings: legal facts that will limit the output.
+NO_TIMEZONE = "not given: posts are scheduled in UTC, which may be the middle of the night for the audience"
+TOO_LONG_FOR_CHANNEL = (
+    "is {length} characters; a {field} on {channel} holds {room}, so it cannot appear there and goes to the "
+    "landing page note instead"
+)
+BANNED_TERM_IN_FACT = (
+    "contains the banned term {term!r}; copy that uses it will fail QC unless the phrase is listed in "
+    "brand.allowed_phrases"
+)
+
+# What the JSON Schema cannot say and only the validator checks (the schema documents the shape,
+# types and formats; these are checks of content). A document valid by the schema may still fail
+# these, and only these; the README's reference and the agreement test list them.
+CONTENT_CHECKS: tuple[str, ...] = (
+    BLANK,
+    BAD_URL,
+    BAD_EMAIL,
+    BAD_PHONE,
+    BAD_TIMEZONE,
+    BAD_DOMAIN,
+    BAD_HASHTAG,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_CURRENCY,
+    BAD_DATE,
+    YEAR_OUT_OF_RANGE,
+    CONTROL_CHARACTER,
+    NUL_CHARACTER,
+    LONE_SURROGATE,
+    INVISIBLE_CHARACTER,
+    TOO_MANY_DIGITS,
+    TOO_MANY_DECIMALS,
+    TOO_LARGE,
+    END_BEFORE_START,
+    TIMELINE_TOO_LONG,
+    OUTSIDE_TIMELINE,
+    OFFER_EXPIRES_BEFORE_START,
+    BLANK_TERM,
+    CONFLICTING_REPLACEMENT,
+    REPLACEMENT_IS_BANNED,
+    EXCLUDES_PLANNED_CHANNEL,
+    LANGUAGE_NOT_WRITTEN,
+)
+
+
+def is_content_check(message: str) -> bool:
+    """Whether `message` comes from one of the CONTENT_CHECKS (templates compared up to their first field)."""
+    return any(message.startswith(template.split("{")[0]) for template in CONTENT_CHECKS)
+
 
 # --- Vocabulary ----------------------------------------------------------------------------------
-NAME_MAX_LENGTH = 200  # client and product names are indexed columns of that width
-AMOUNT_LIMIT = Decimal(10) ** 12  # budget_amount is DECIMAL(14, 2)
-CENT = Decimal("0.01")
-GRADE_RANGE = (1, 20)
-
-# ISO 4217 currencies in circulation (fund codes, precious metals and test codes left out).
-ISO_4217_CODES = frozenset(
-    """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
-    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
-    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
-    KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
-    MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
-    SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
-    UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
-    """.split()  # noqa: SIM905 (a table of codes reads better than 150 quoted strings)
-)
 DEFAULT_CURRENCY = "USD"
 DEFAULT_LANGUAGE = "en"
-
-# The fields an intake may carry, per object; anything else is reported, never dropped.
-FIELDS: dict[str, frozenset[str]] = {
-    "$": frozenset(
-        {"client", "product", "goals", "audience", "channels", "timeline", "budget", "brand", "scope", "delivery"}
-        | {"sponsored", "language"}
-    ),
-    "client": frozenset({"name", "website", "contact_email", "postal_address", "industry"}),
-    "product": frozenset({"name", "description", "value_propositions", "proof_points", "offer", "url"}),
-    "goal": frozenset({"type", "description", "target", "unit"}),
-    "audience": frozenset({"description", "pains", "phrases", "locations"}),
-    "timeline": frozenset({"start", "end"}),
-    "budget": frozenset({"amount", "currency"}),
-    "brand": frozenset(
-        {"tone", "voice_notes", "banned_terms", "preferred_terms", "disclaimers", "colors", "hashtags"}
-        | {"substantiated_claims", "allowed_domains", "max_grade_level"}
-    ),
-    "scope": frozenset({"deliverables", "exclusions"}),
-    "delivery": frozenset({"email", "webhook_url"}),
-}
+MAX_TIMELINE_YEARS = 3
+# JSON integers longer than this are kept as Decimal text, so no huge integer reaches int().
+_INT_DIGITS_PARSED = 30
 
 # Left out of the fingerprint: identity, bookkeeping and state, not content.
 FINGERPRINT_EXCLUDES = ("id", "intake_id", "status", "fingerprint", "created_at", "updated_at")
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_HASHTAG_BODY = re.compile(r"\w+")
-_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-_url_validator = URLValidator(schemes=["http", "https"])
-_domain_validator = DomainNameValidator()
 
 
 class _DuplicateKey(ValueError):
     pass
 
 
+# --- strict JSON -------------------------------------------------------------------------------------
+
+
 def parse_intake_text(raw: str | bytes) -> object:
-    """Parse intake text as strict JSON: UTF-8, no NaN or Infinity, no repeated keys."""
+    """Parse intake text as strict JSON: UTF-8, no NaN or Infinity, no repeated keys, exact decimals."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValidationFailed({"$": [NOT_UTF8.format(detail=exc.reason)]})
+            raise ValidationFailed({"$": [NOT_UTF8.format(detail=exc.reason)]}) from None
     try:
         return json.loads(
             raw.removeprefix("\ufeff"),
             parse_float=Decimal,
+            parse_int=_parse_int,
             parse_constant=_reject_constant,
             object_pairs_hook=_object_without_repeats,
         )
@@ -145,6 +227,12 @@ def parse_intake_text(raw: str | bytes) -> object:
     except (_DuplicateKey, RecursionError) as exc:
         detail = str(exc) or "nested too deeply"
     raise ValidationFailed({"$": [NOT_JSON.format(detail=detail)]})
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # Python refuses int() of more than 4,300 digits with a ValueError that would name no field;
+    # a Decimal carries any length to the field's own digit check.
+    return int(text) if len(text) <= _INT_DIGITS_PARSED else Decimal(text)
 
 
 def _reject_constant(name: str) -> object:
@@ -160,47 +248,367 @@ def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict[str, object
     return result
 
 
-def normalize_intake(payload: object, *, brief_id: UUID, intake_id: UUID, now: dt.datetime) -> Brief:
-    """Validate a parsed intake as a whole and return its canonical Brief (with fingerprint)."""
-    r = _Reader()
+# --- validation ----------------------------------------------------------------------------------------
+
+
+def normalize_intake(
+    payload: object,
+    *,
+    brief_id: UUID,
+    intake_id: UUID,
+    now: dt.datetime,
+    languages: Collection[str] | None = None,
+) -> Brief:
+    """Validate a parsed intake as a whole and return its canonical Brief (with fingerprint).
+
+    `languages` are the primary language subtags the selected generator writes ("en"); a brief
+    in another language is refused here rather than written in the wrong one.
+    """
     if not isinstance(payload, Mapping):
         raise ValidationFailed({"$": [NOT_AN_OBJECT]})
-    root = r.section(payload, "$", "$", required=True)
+    errors: dict[str, list[str]] = {}
+    document: IntakeDocument | None = None
+    try:
+        document = IntakeDocument.model_validate(payload)
+    except PydanticValidationError as exc:
+        errors = _error_map(exc, IntakeDocument)
+    sections = _valid_sections(payload, document, errors)
+    for rule in RULES:
+        for path, message in rule(sections, languages):
+            errors.setdefault(path, []).append(message)
+    if errors or document is None:
+        raise ValidationFailed(errors)
+    return _with_fingerprint(_brief(document, brief_id=brief_id, intake_id=intake_id, now=now))
 
-    client = r.client(root)
-    product = r.product(root)
-    goals = r.goals(root)
-    audience = r.audience(root)
-    channels = r.strings(root, "channels", "$", required=True, each=r.channel)
-    timeline = r.timeline(root)
-    budget = r.budget(root)
-    brand = r.brand(root)
-    scope = r.scope(root, channels=channels)
-    delivery = r.delivery(root)
-    sponsored = r.boolean(root, "sponsored", "$")
-    language = r.language(root)
-    if r.errors:
-        raise ValidationFailed(r.errors)
 
-    brief = Brief(
+def _valid_sections(
+    payload: Mapping[str, Any], document: IntakeDocument | None, errors: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """Each top-level section that validated on its own, so the cross-field rules run despite errors elsewhere."""
+    if document is not None:
+        return {name: getattr(document, name) for name in IntakeDocument.model_fields}
+    sections = {}
+    for name in IntakeDocument.model_fields:
+        if name not in payload or any(p == name or p.startswith((f"{name}.", f"{name}[")) for p in errors):
+            continue
+        try:
+            sections[name] = _section_adapter(name).validate_python(payload[name])
+        except PydanticValidationError:  # an error the root validation reported under another path
+            continue
+    return sections
+
+
+@functools.cache
+def _section_adapter(name: str) -> TypeAdapter[Any]:
+    return TypeAdapter(IntakeDocument.model_fields[name].annotation)
+
+
+def errors_for(model: type[BaseModel], payload: object) -> dict[str, list[str]]:
+    """The field errors `model` (an intake definition) finds in `payload`, by path; {} when it is valid."""
+    try:
+        model.model_validate(payload)
+    except PydanticValidationError as exc:
+        return _error_map(exc, model)
+    return {}
+
+
+def _error_map(exc: PydanticValidationError, model: type[BaseModel]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for path, message in _pydantic_errors(exc, model):
+        errors.setdefault(path, []).append(message)
+    return errors
+
+
+def _pydantic_errors(exc: PydanticValidationError, model: type[BaseModel]) -> Iterator[tuple[str, str]]:
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "aicmo":
+            message = error["ctx"]["message"]
+        elif kind == "extra_forbidden":
+            message = _unknown_field(model, loc)
+        elif kind == "missing" and _is_dict_key(loc):
+            continue
+        else:
+            message = BUILTIN_MESSAGES.get(kind, error["msg"])
+        yield format_path(loc), message
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    """('goals', 0, 'type') -> goals[0].type; a preferred-terms key -> brand.preferred_terms["utilize"]."""
+    if not loc:
+        return "$"
+    path = ""
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _is_dict_key(loc[: index + 1]):
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _is_dict_key(loc: tuple[str | int, ...]) -> bool:
+    """Whether the last element of `loc` is a key of a free-form mapping (the preferred-terms map)."""
+    return len(loc) == 3 and loc[:2] == ("brand", "preferred_terms")
+
+
+# --- "did you mean" -------------------------------------------------------------------------------------
+
+
+def _unknown_field(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    parent, key = loc[:-1], str(loc[-1])
+    known = _fields_at(model, tuple("[]" if isinstance(p, int) else p for p in parent))
+    suggestion = _closest(key, known)
+    if suggestion is None:
+        return UNKNOWN_FIELD
+    prefix = format_path(parent)
+    return DID_YOU_MEAN.format(suggestion=suggestion if prefix == "$" else f"{prefix}.{suggestion}")
+
+
+def _closest(key: str, known: Collection[str]) -> str | None:
+    folded = key.casefold()
+    by_name = {name.casefold(): name for name in known}
+    if folded in by_name:
+        return by_name[folded]
+    parts = set(re.split(r"[_\-\s]+", folded))
+    contained = [name for name in known if name in parts or folded.startswith(name) or name.startswith(folded)]
+    if contained:
+        return max(contained, key=len)
+    close = difflib.get_close_matches(folded, list(by_name), n=1, cutoff=0.6)
+    return by_name[close[0]] if close else None
+
+
+@functools.cache
+def _fields_at(root: type[BaseModel], pattern: tuple[str, ...]) -> tuple[str, ...]:
+    """The field names of the model at a location pattern (list indexes as "[]") under `root`."""
+    model: type[BaseModel] | None = root
+    for part in pattern:
+        if model is None or part == "[]":
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field else None
+    return tuple(model.model_fields) if model else ()
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    origin = get_origin(annotation)
+    return _model_in(origin) if origin not in (None, annotation) else None
+
+
+# --- rules that relate fields ------------------------------------------------------------------------
+
+Found = Iterator[tuple[str, str]]
+
+
+def _timeline_rules(sections: Mapping[str, Any], languages: Collection[str] | None) -> Found:
+    timeline: TimelineIntake | None = sections.get("timeline")
+    if timeline is None:
+        return
+    start, end = timeline.start, timeline.end
+    if end < start:
+        yield "timeline.end", END_BEFORE_START
+        return
+    if end > _years_after(start, MAX_TIMELINE_YEARS):
+        yield "timeline.end", TIMELINE_TOO_LONG.format(years=MAX_TIMELINE_YEARS)
+        return
+    inside = OUTSIDE_TIMELINE.format(start=start.isoformat(), end=end.isoformat())
+    if timeline.launch is not None and not start <= timeline.launch <= end:
+        yield "timeline.launch", inside
+    for index, key_date in enumerate(timeline.key_dates or ()):
+        if not start <= key_date.date <= end:
+            yield f"timeline.key_dates[{index}].date", inside
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _offer_rules(sections: Mapping[str, Any], languages: Collection[str] | None) -> Found:
+    product: ProductIntake | None = sections.get("product")
+    timeline: TimelineIntake | None = sections.get("timeline")
+    if product is None or timeline is None or product.offer_expires is None:
+        return
+    if product.offer_expires < timeline.start:
+        yield "product.offer_expires", OFFER_EXPIRES_BEFORE_START.format(start=timeline.start.isoformat())
+
+
+def _preferred_term_rules(sections: Mapping[str, Any], languages: Collection[str] | None) -> Found:
+    brand: BrandIntake | None = sections.get("brand")
+    if brand is None or not brand.preferred_terms:
+        return
+    banned = {term.casefold() for term in brand.banned_terms or ()}
+    swaps: dict[str, str] = {}
+    for raw_avoid, use in brand.preferred_terms.items():
+        path = format_path(("brand", "preferred_terms", raw_avoid))
+        avoid = raw_avoid.strip().lower()
+        if not avoid:
+            yield path, BLANK_TERM
+            continue
+        if use.casefold() == avoid.casefold():
+            continue
+        if use.casefold() in banned:
+            yield path, REPLACEMENT_IS_BANNED.format(use=use)
+            continue
+        if swaps.get(avoid, use) != use:
+            yield path, CONFLICTING_REPLACEMENT.format(avoid=avoid)
+            continue
+        swaps[avoid] = use
+
+
+def _exclusion_rules(sections: Mapping[str, Any], languages: Collection[str] | None) -> Found:
+    scope, channels = sections.get("scope"), sections.get("channels")
+    if scope is None or not channels:
+        return
+    for index, exclusion in enumerate(scope.exclusions or ()):
+        channel = channel_for(exclusion)
+        if channel in channels:
+            yield f"scope.exclusions[{index}]", EXCLUDES_PLANNED_CHANNEL.format(channel=channel)
+
+
+def _language_rules(sections: Mapping[str, Any], languages: Collection[str] | None) -> Found:
+    tag = sections.get("language") or DEFAULT_LANGUAGE
+    if languages is not None and tag.split("-")[0] not in languages:
+        yield "language", LANGUAGE_NOT_WRITTEN.format(tag=tag, languages=", ".join(sorted(languages)))
+
+
+RULES: tuple[Callable[[Mapping[str, Any], Collection[str] | None], Found], ...] = (
+    _timeline_rules,
+    _offer_rules,
+    _preferred_term_rules,
+    _exclusion_rules,
+    _language_rules,
+)
+
+
+# --- the domain Brief ----------------------------------------------------------------------------------
+
+
+def _brief(document: IntakeDocument, *, brief_id: UUID, intake_id: UUID, now: dt.datetime) -> Brief:
+    c, p, a, t = document.client, document.product, document.audience, document.timeline
+    return Brief(
         id=brief_id,
         intake_id=intake_id,
-        client=client,
-        product=product,
-        goals=goals,
-        audience=audience,
-        channels=channels,
-        timeline=timeline,
-        budget=budget,
-        brand=brand,
-        scope=scope,
-        delivery=delivery,
-        sponsored=sponsored,
-        language=language,
+        client=Client(
+            name=c.name,
+            website=c.website or "",
+            contact_email=c.contact_email or "",
+            postal_address=c.postal_address or "",
+            industry=c.industry or "",
+            phone=c.phone or "",
+            timezone=c.timezone or "",
+        ),
+        product=Product(
+            name=p.name,
+            description=p.description or "",
+            value_propositions=tuple(p.value_propositions or ()),
+            proof_points=tuple(p.proof_points or ()),
+            offer=p.offer or "",
+            url=p.url or "",
+            kind=p.kind or "",
+            category=p.category or "",
+            alternative=p.alternative or "",
+            price=p.price or "",
+            offer_expires=p.offer_expires,
+        ),
+        goals=_goals(document),
+        audience=Audience(
+            description=a.description,
+            pains=tuple(a.pains or ()),
+            phrases=tuple(a.phrases or ()),
+            locations=tuple(a.locations or ()),
+            search_terms=tuple(a.search_terms or ()),
+            testimonials=tuple(a.testimonials or ()),
+        ),
+        channels=tuple(document.channels),
+        timeline=Timeline(
+            start=t.start,
+            end=t.end,
+            launch=t.launch or t.start,
+            key_dates=tuple(
+                sorted((KeyDate(date=k.date, label=k.label) for k in t.key_dates or ()), key=lambda k: k.date)
+            ),
+        ),
+        budget=_budget(document),
+        brand=_brand(document.brand),
+        scope=Scope(
+            deliverables=tuple(document.scope.deliverables or ()) if document.scope else (),
+            exclusions=tuple(document.scope.exclusions or ()) if document.scope else (),
+        ),
+        delivery=DeliveryContacts(
+            email=(document.delivery.email or "") if document.delivery else "",
+            webhook_url=(document.delivery.webhook_url or "") if document.delivery else "",
+        ),
+        sponsored=bool(document.sponsored),
+        language=document.language or DEFAULT_LANGUAGE,
         created_at=now,
         updated_at=now,
     )
-    return _with_fingerprint(brief)
+
+
+def _goals(document: IntakeDocument) -> tuple[Goal, ...]:
+    goals: list[Goal] = []
+    for item in document.goals:
+        goal = Goal(type=item.type, description=item.description, target=item.target, unit=item.unit or "")
+        if not any(_same_goal(goal, kept) for kept in goals):
+            goals.append(goal)
+    return tuple(goals)
+
+
+def _same_goal(a: Goal, b: Goal) -> bool:
+    def key(goal: Goal) -> tuple:
+        return goal.type, goal.description.casefold(), goal.target, goal.unit.casefold()
+
+    return key(a) == key(b)
+
+
+def _budget(document: IntakeDocument) -> Budget:
+    budget = document.budget
+    if budget is None:
+        return Budget()
+    currency = budget.currency or (DEFAULT_CURRENCY if budget.amount is not None else "")
+    return Budget(amount=budget.amount, currency=currency)
+
+
+def _brand(brand: BrandIntake | None) -> Brand:
+    if brand is None:
+        return Brand()
+    return Brand(
+        tone=brand.tone or "",
+        voice_notes=brand.voice_notes or "",
+        banned_terms=tuple(brand.banned_terms or ()),
+        preferred_terms=_preferred_terms(brand.preferred_terms or {}),
+        disclaimers=tuple(brand.disclaimers or ()),
+        colors=tuple(brand.colors or ()),
+        hashtags=tuple(brand.hashtags or ()),
+        substantiated_claims=tuple(brand.substantiated_claims or ()),
+        allowed_domains=tuple(brand.allowed_domains or ()),
+        max_grade_level=float(brand.max_grade_level) if brand.max_grade_level is not None else None,
+        allowed_phrases=tuple(brand.allowed_phrases or ()),
+    )
+
+
+def _preferred_terms(raw: Mapping[str, str]) -> tuple[PreferredTerm, ...]:
+    """The avoid -> use map: avoid side lower-cased, no-op swaps dropped, sorted by avoid (rules checked it)."""
+    swaps = {}
+    for avoid, use in raw.items():
+        key = avoid.strip().lower()
+        if key and use.casefold() != key.casefold():
+            swaps.setdefault(key, use)
+    return tuple(PreferredTerm(avoid=avoid, use=swaps[avoid]) for avoid in sorted(swaps))
+
+
+# --- fingerprint ----------------------------------------------------------------------------------------
 
 
 def brief_fingerprint(brief: Brief) -> str:
@@ -216,413 +624,53 @@ def _with_fingerprint(brief: Brief) -> Brief:
     return dataclasses.replace(brief, fingerprint=brief_fingerprint(brief))
 
 
-def _at(path: str, key: str) -> str:
-    return key if path == "$" else f"{path}.{key}"
+# --- warnings ----------------------------------------------------------------------------------------------
 
 
-def _dedupe(items: list[str]) -> tuple[str, ...]:
-    """Keep the first of items that differ only in case, in their original order."""
-    seen: set[str] = set()
-    kept = []
-    for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
-            kept.append(item)
-    return tuple(kept)
+@dataclass(frozen=True)
+class IntakeWarning:
+    """A legal fact that will limit the output, under its field path."""
+
+    path: str
+    message: str
 
 
-def _canonical_decimal(number: Decimal) -> Decimal:
-    """One spelling per value: 5E+4, 50000.0 and 50000 all become 50000."""
-    number = number.normalize()
-    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number
+# Where a fact must appear whole, per channel: (field it goes into, characters it may take).
+# A search-ad description holds 90 characters; an X post must keep room for its point.
+DISCLAIMER_ROOM = {
+    "google_ads": ("description", CHANNEL_LIMITS["google_ads"].fields["descriptions"].hard),
+    "x": ("post", 180),
+}
+OFFER_ROOM = {"google_ads": ("description", CHANNEL_LIMITS["google_ads"].fields["descriptions"].hard)}
 
 
-def _mentions(text: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE) is not None
+def intake_warnings(brief: Brief) -> tuple[IntakeWarning, ...]:
+    """What a valid brief says that will limit the output: no time zone, facts too long for a channel,
+    banned terms inside the brief's own names and proof."""
+    warnings: list[IntakeWarning] = []
+    if not brief.client.timezone:
+        warnings.append(IntakeWarning("client.timezone", NO_TIMEZONE))
+    facts = [(f"brand.disclaimers[{i}]", text, DISCLAIMER_ROOM) for i, text in enumerate(brief.brand.disclaimers)]
+    if brief.product.offer:
+        facts.append(("product.offer", brief.product.offer, OFFER_ROOM))
+    for path, text, rooms in facts:
+        for channel in brief.channels:
+            if channel in rooms and len(text) > rooms[channel][1]:
+                field, room = rooms[channel]
+                message = TOO_LONG_FOR_CHANNEL.format(
+                    length=len(text), field=field, channel=channel_label(channel), room=room
+                )
+                warnings.append(IntakeWarning(path, message))
+    named = [("product.name", brief.product.name), ("client.name", brief.client.name)]
+    named += [(f"product.proof_points[{i}]", text) for i, text in enumerate(brief.product.proof_points)]
+    for path, text in named:
+        for term in _banned_terms_in(text, brief.brand.banned_terms, brief.brand.allowed_phrases):
+            warnings.append(IntakeWarning(path, BANNED_TERM_IN_FACT.format(term=term)))
+    return tuple(warnings)
 
 
-class _Reader:
-    """Reads one intake, collecting every problem under its path instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
-
-    # --- generic readers ------------------------------------------------------------------
-
-    def section(self, value: object, path: str, kind: str, *, required: bool) -> Mapping | None:
-        """An object with known fields: None when missing (optional: {}) or not an object."""
-        if value is None:
-            if required:
-                self.fail(path, REQUIRED)
-                return None
-            return {}
-        if not isinstance(value, Mapping):
-            self.fail(path, NOT_AN_OBJECT)
-            return None
-        for key in value:
-            if key not in FIELDS[kind]:
-                self.fail(_at(path, str(key)), UNKNOWN_FIELD)
-        return value
-
-    def child(self, data: Mapping, key: str, path: str, *, required: bool = False) -> Mapping | None:
-        return self.section(data.get(key), _at(path, key), key, required=required)
-
-    def text(self, data: Mapping, key: str, path: str, *, required: bool = False, max_length: int | None = None) -> str:
-        here = _at(path, key)
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.fail(here, REQUIRED)
-            return ""
-        return self._text_value(value, here, required=required, max_length=max_length)
-
-    def _text_value(self, value: object, here: str, *, required: bool, max_length: int | None = None) -> str:
-        if not isinstance(value, str):
-            self.fail(here, NOT_A_STRING)
-            return ""
-        text = value.strip()
-        if required and not text:
-            self.fail(here, BLANK)
-            return ""
-        if max_length is not None and len(text) > max_length:
-            self.fail(here, TOO_LONG.format(max_length=max_length))
-            return ""
-        return text
-
-    def strings(
-        self,
-        data: Mapping,
-        key: str,
-        path: str,
-        *,
-        required: bool = False,
-        each: Callable[[str, str], str | None] | None = None,
-    ) -> tuple[str, ...]:
-        """A list of non-blank strings, trimmed, canonicalized by `each`, de-duplicated."""
-        here = _at(path, key)
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.fail(here, REQUIRED)
-            return ()
-        if not isinstance(value, list):
-            self.fail(here, NOT_A_LIST)
-            return ()
-        if required and not value:
-            self.fail(here, EMPTY_LIST)
-            return ()
-        items = []
-        for index, item in enumerate(value):
-            item_path = f"{here}[{index}]"
-            text = self._text_value(item, item_path, required=True)
-            if text and each is not None:
-                text = each(text, item_path) or ""
-            if text:
-                items.append(text)
-        return _dedupe(items)
-
-    def number(self, data: Mapping, key: str, path: str) -> Decimal | None:
-        here = _at(path, key)
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            self.fail(here, NOT_A_NUMBER)
-            return None
-        try:
-            number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite():
-            self.fail(here, NOT_A_NUMBER)
-            return None
-        if number < 0:
-            self.fail(here, NEGATIVE)
-            return None
-        return number
-
-    def boolean(self, data: Mapping, key: str, path: str) -> bool:
-        value = data.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(_at(path, key), NOT_A_BOOLEAN)
-            return False
-        return value
-
-    def email(self, data: Mapping, key: str, path: str) -> str:
-        return self._validated_text(data, key, path, validate_email, BAD_EMAIL)
-
-    def url(self, data: Mapping, key: str, path: str) -> str:
-        return self._validated_text(data, key, path, _url_validator, BAD_URL)
-
-    def _validated_text(
-        self, data: Mapping, key: str, path: str, validator: Callable[[str], None], message: str
-    ) -> str:
-        """An optional text that, when given, must pass a Django validator ("" and `message` when not)."""
-        text = self.text(data, key, path)
-        if text:
-            try:
-                validator(text)
-            except ValidationError:
-                self.fail(_at(path, key), message)
-                return ""
-        return text
-
-    def date(self, data: Mapping, key: str, path: str) -> dt.date | None:
-        here = _at(path, key)
-        value = data.get(key)
-        if value is None:
-            self.fail(here, REQUIRED)
-            return None
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
-            self.fail(here, BAD_DATE)
-            return None
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(here, BAD_DATE)
-            return None
-
-    # --- item canonicalizers (for `strings(each=...)`) -----------------------------------------
-
-    def channel(self, text: str, path: str) -> str | None:
-        canonical = channel_for(text)
-        if canonical is None:
-            self.fail(path, UNKNOWN_CHANNEL.format(value=text))
-        return canonical
-
-    def hashtag(self, text: str, path: str) -> str | None:
-        body = text.lstrip("#")
-        if not _HASHTAG_BODY.fullmatch(body):
-            self.fail(path, BAD_HASHTAG)
-            return None
-        return f"#{body}"
-
-    def domain(self, text: str, path: str) -> str | None:
-        name = text.lower().rstrip(".")
-        try:
-            _domain_validator(name)
-        except ValidationError:
-            self.fail(path, BAD_DOMAIN)
-            return None
-        return name
-
-    @staticmethod
-    def color(text: str, path: str) -> str:
-        return text.upper() if _HEX_COLOR.fullmatch(text) else text
-
-    # --- sections -----------------------------------------------------------------------------
-
-    def client(self, root: Mapping) -> Client | None:
-        data = self.child(root, "client", "$", required=True)
-        if data is None:
-            return None
-        return Client(
-            name=self.text(data, "name", "client", required=True, max_length=NAME_MAX_LENGTH),
-            website=self.url(data, "website", "client"),
-            contact_email=self.email(data, "contact_email", "client"),
-            postal_address=self.text(data, "postal_address", "client"),
-            industry=self.text(data, "industry", "client"),
-        )
-
-    def product(self, root: Mapping) -> Product | None:
-        data = self.child(root, "product", "$", required=True)
-        if data is None:
-            return None
-        return Product(
-            name=self.text(data, "name", "product", required=True, max_length=NAME_MAX_LENGTH),
-            description=self.text(data, "description", "product"),
-            value_propositions=self.strings(data, "value_propositions", "product"),
-            proof_points=self.strings(data, "proof_points", "product"),
-            offer=self.text(data, "offer", "product"),
-            url=self.url(data, "url", "product"),
-        )
-
-    def goals(self, root: Mapping) -> tuple[Goal, ...]:
-        value = root.get("goals")
-        if value is None:
-            self.fail("goals", REQUIRED)
-            return ()
-        if not isinstance(value, list):
-            self.fail("goals", NOT_A_LIST)
-            return ()
-        if not value:
-            self.fail("goals", EMPTY_LIST)
-            return ()
-        goals: list[Goal] = []
-        for index, item in enumerate(value):
-            path = f"goals[{index}]"
-            data = self.section(item, path, "goal", required=True)
-            if data is None:
-                continue
-            goal = Goal(
-                type=self.goal_type(data, path),
-                description=self.text(data, "description", path, required=True),
-                target=self.goal_target(data, path),
-                unit=self.text(data, "unit", path),
-            )
-            if not any(_same_goal(goal, kept) for kept in goals):
-                goals.append(goal)
-        return tuple(goals)
-
-    def goal_target(self, data: Mapping, path: str) -> Decimal | None:
-        target = self.number(data, "target", path)
-        return _canonical_decimal(target) if target is not None else None
-
-    def goal_type(self, data: Mapping, path: str) -> str:
-        kind = self.text(data, "type", path, required=True).lower()
-        if kind and kind not in GOAL_TYPES:
-            self.fail(_at(path, "type"), BAD_GOAL_TYPE)
-            return ""
-        return kind
-
-    def audience(self, root: Mapping) -> Audience | None:
-        data = self.child(root, "audience", "$", required=True)
-        if data is None:
-            return None
-        return Audience(
-            description=self.text(data, "description", "audience", required=True),
-            pains=self.strings(data, "pains", "audience"),
-            phrases=self.strings(data, "phrases", "audience"),
-            locations=self.strings(data, "locations", "audience"),
-        )
-
-    def timeline(self, root: Mapping) -> Timeline | None:
-        data = self.child(root, "timeline", "$", required=True)
-        if data is None:
-            return None
-        start = self.date(data, "start", "timeline")
-        end = self.date(data, "end", "timeline")
-        if start is None or end is None:
-            return None
-        if end < start:
-            self.fail("timeline.end", END_BEFORE_START)
-            return None
-        return Timeline(start=start, end=end)
-
-    def budget(self, root: Mapping) -> Budget:
-        data = self.child(root, "budget", "$") or {}
-        amount = self.number(data, "amount", "budget")
-        if amount is not None:
-            if amount >= AMOUNT_LIMIT:
-                self.fail("budget.amount", TOO_LARGE.format(limit=f"{AMOUNT_LIMIT:,}"))
-                amount = None
-            elif amount != amount.quantize(CENT):
-                self.fail("budget.amount", TOO_MANY_DECIMALS)
-                amount = None
-            else:
-                amount = amount.quantize(CENT)
-        currency = self.currency(data)
-        if amount is not None and not currency and "budget.currency" not in self.errors:
-            currency = DEFAULT_CURRENCY
-        return Budget(amount=amount, currency=currency)
-
-    def currency(self, data: Mapping) -> str:
-        code = self.text(data, "currency", "budget").upper()
-        if not code:
-            return ""
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            self.fail("budget.currency", BAD_CURRENCY_FORMAT)
-            return ""
-        if code not in ISO_4217_CODES:
-            self.fail("budget.currency", UNKNOWN_CURRENCY.format(code=code))
-            return ""
-        return code
-
-    def brand(self, root: Mapping) -> Brand:
-        data = self.child(root, "brand", "$") or {}
-
-        # A banned term that the brand's own names need is accepted here: QC reports it on every
-        # asset that names the product (terms.banned, critical), where the operator sees why.
-        banned = self.strings(data, "banned_terms", "brand")
-        grade = self.number(data, "max_grade_level", "brand")
-        if grade is not None and not GRADE_RANGE[0] <= grade <= GRADE_RANGE[1]:
-            self.fail("brand.max_grade_level", OUT_OF_RANGE.format(low=GRADE_RANGE[0], high=GRADE_RANGE[1]))
-            grade = None
-        return Brand(
-            tone=self.text(data, "tone", "brand"),
-            voice_notes=self.text(data, "voice_notes", "brand"),
-            banned_terms=banned,
-            preferred_terms=self.preferred_terms(data, banned),
-            disclaimers=self.strings(data, "disclaimers", "brand"),
-            colors=self.strings(data, "colors", "brand", each=self.color),
-            hashtags=self.strings(data, "hashtags", "brand", each=self.hashtag),
-            substantiated_claims=self.strings(data, "substantiated_claims", "brand"),
-            allowed_domains=self.strings(data, "allowed_domains", "brand", each=self.domain),
-            max_grade_level=float(grade) if grade is not None else None,
-        )
-
-    def preferred_terms(self, data: Mapping, banned: tuple[str, ...]) -> tuple[PreferredTerm, ...]:
-        """The avoid -> use map: avoid side lower-cased, no-op swaps dropped, sorted by avoid."""
-        value = data.get("preferred_terms")
-        if value is None:
-            return ()
-        if not isinstance(value, Mapping):
-            self.fail("brand.preferred_terms", NOT_AN_OBJECT)
-            return ()
-        swaps: dict[str, str] = {}
-        banned_folded = {term.casefold() for term in banned}
-        for raw_avoid, raw_use in value.items():
-            path = f"brand.preferred_terms[{json.dumps(str(raw_avoid), ensure_ascii=False)}]"
-            avoid = str(raw_avoid).strip().lower()
-            use = self._text_value(raw_use, path, required=True)
-            if not avoid:
-                self.fail(path, BLANK_TERM)
-                continue
-            if not use or use.casefold() == avoid.casefold():
-                continue
-            if use.casefold() in banned_folded:
-                self.fail(path, REPLACEMENT_IS_BANNED.format(use=use))
-                continue
-            if swaps.get(avoid, use) != use:
-                self.fail(path, CONFLICTING_REPLACEMENT.format(avoid=avoid))
-                continue
-            swaps[avoid] = use
-        return tuple(PreferredTerm(avoid=avoid, use=swaps[avoid]) for avoid in sorted(swaps))
-
-    def scope(self, root: Mapping, *, channels: tuple[str, ...]) -> Scope:
-        data = self.child(root, "scope", "$") or {}
-
-        def not_a_planned_channel(text: str, path: str) -> str | None:
-            channel = channel_for(text)
-            if channel in channels:
-                self.fail(path, EXCLUDES_PLANNED_CHANNEL.format(channel=channel))
-                return None
-            return text
-
-        return Scope(
-            deliverables=self.strings(data, "deliverables", "scope"),
-            exclusions=self.strings(data, "exclusions", "scope", each=not_a_planned_channel),
-        )
-
-    def delivery(self, root: Mapping) -> DeliveryContacts:
-        data = self.child(root, "delivery", "$") or {}
-        return DeliveryContacts(
-            email=self.email(data, "email", "delivery"),
-            webhook_url=self.url(data, "webhook_url", "delivery"),
-        )
-
-    def language(self, root: Mapping) -> str:
-        tag = self.text(root, "language", "$")
-        if not tag:
-            return DEFAULT_LANGUAGE
-        if not _LANGUAGE_TAG.fullmatch(tag):
-            self.fail("language", BAD_LANGUAGE)
-            return DEFAULT_LANGUAGE
-        primary, *rest = tag.split("-")
-        # BCP 47 case conventions: language lower, script Title, region upper.
-        subtags = [s.upper() if len(s) == 2 else s.title() if len(s) == 4 else s.lower() for s in rest]
-        return "-".join([primary.lower(), *subtags])
-
-
-def _same_goal(a: Goal, b: Goal) -> bool:
-    return (a.type, a.description.casefold(), a.target, a.unit.casefold()) == (
-        b.type,
-        b.description.casefold(),
-        b.target,
-        b.unit.casefold(),
-    )
+def _banned_terms_in(text: str, banned: Collection[str], allowed: Collection[str]) -> list[str]:
+    """Banned terms found in `text` as whole words, outside the allowed phrases."""
+    for phrase in allowed:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return [t for t in banned if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text, flags=re.IGNORECASE)]

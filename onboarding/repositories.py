@@ -26,6 +26,9 @@ class BriefRepository(Protocol):
 
     def get_intake(self, intake_id: UUID) -> Intake | None: ...
 
+    def find_by_fingerprint(self, fingerprint: str) -> Brief | None:
+        """The newest brief with this content fingerprint that is not archived, or None."""
+
     def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
         """Newest first, ties broken by id."""
 
@@ -70,6 +73,15 @@ class DjangoBriefRepository:
 
     def get_intake(self, intake_id: UUID) -> Intake | None:
         record = IntakeRecord.objects.filter(id=intake_id).first()
+        return record.to_domain() if record else None
+
+    def find_by_fingerprint(self, fingerprint: str) -> Brief | None:
+        record = (
+            BriefRecord.objects.filter(fingerprint=fingerprint)
+            .exclude(status=BriefStatus.ARCHIVED.value)
+            .order_by("-created_at", "id")
+            .first()
+        )
         return record.to_domain() if record else None
 
     def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
@@ -122,6 +134,12 @@ class InMemoryBriefRepository:
 
     def get_intake(self, intake_id: UUID) -> Intake | None:
         return self._intakes.get(intake_id)
+
+    def find_by_fingerprint(self, fingerprint: str) -> Brief | None:
+        found = self._briefs.find(
+            lambda b: b.fingerprint == fingerprint and b.status != BriefStatus.ARCHIVED, key=_sort_key
+        )
+        return found[0] if found else None
 
     def list(self, *, status: BriefStatus | None = None, client_name: str | None = None) -> list[Brief]:
         return self._briefs.find(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -12,7 +13,7 @@ from uuid import UUID
 from kernel import clock
 from kernel.errors import InvalidTransition, NotFound, ValidationFailed
 from onboarding.domain import Brief, BriefStatus, Intake
-from onboarding.intake import NOT_JSON, NOT_UTF8, normalize_intake, parse_intake_text
+from onboarding.intake import NOT_JSON, NOT_UTF8, IntakeWarning, intake_warnings, normalize_intake, parse_intake_text
 
 if TYPE_CHECKING:
     from onboarding.repositories import BriefRepository
@@ -42,13 +43,55 @@ class IntakeNotFound(NotFound):
     pass
 
 
-def brief_submit(*, raw: str | bytes | Mapping, source: str, briefs: BriefRepository) -> Brief:
-    """Normalize an intake and store it verbatim with its brief; an invalid intake stores nothing."""
+@dataclass(frozen=True)
+class Received:
+    """What receiving an intake gave: the brief (new, or the existing one with the same content)."""
+
+    brief: Brief
+    created: bool
+    warnings: tuple[IntakeWarning, ...]
+
+
+def brief_receive(
+    *,
+    raw: str | bytes | Mapping,
+    source: str,
+    briefs: BriefRepository,
+    new: bool = False,
+    languages: Collection[str] | None = None,
+) -> Received:
+    """Take an intake in: the existing brief when one has the same content (unless `new`), else a new one.
+
+    An invalid intake raises ValidationFailed with every problem and stores nothing. `languages`
+    are the languages the selected generator writes (a brief in another is refused).
+    """
+    candidate = brief_validate(raw=raw, languages=languages)
+    existing = None if new else brief_find_same(brief=candidate, briefs=briefs)
+    if existing is not None:
+        return Received(brief=existing, created=False, warnings=intake_warnings(existing))
+    brief = brief_submit(raw=raw, source=source, briefs=briefs, languages=languages)
+    return Received(brief=brief, created=True, warnings=intake_warnings(brief))
+
+
+def brief_find_same(*, brief: Brief, briefs: BriefRepository) -> Brief | None:
+    """The newest stored brief (not archived) with the same content as `brief`, if any."""
+    return briefs.find_by_fingerprint(brief.fingerprint)
+
+
+def brief_warnings(*, brief: Brief) -> tuple[IntakeWarning, ...]:
+    """Facts of a valid brief that will limit the output (no time zone, a disclaimer too long for ads...)."""
+    return intake_warnings(brief)
+
+
+def brief_submit(
+    *, raw: str | bytes | Mapping, source: str, briefs: BriefRepository, languages: Collection[str] | None = None
+) -> Brief:
+    """Normalize an intake and store it verbatim with a new brief; an invalid intake stores nothing."""
     if not isinstance(source, str) or not source.strip() or len(source.strip()) > 50:
         raise ValidationFailed({"source": [BAD_SOURCE]})
     text = _intake_text(raw)
     now = clock.now()
-    brief = _normalized(text, now=now)
+    brief = _normalized(text, now=now, languages=languages)
     intake = Intake(
         id=brief.intake_id,
         payload=text,
@@ -59,14 +102,16 @@ def brief_submit(*, raw: str | bytes | Mapping, source: str, briefs: BriefReposi
     return briefs.add(intake=intake, brief=brief)
 
 
-def brief_validate(*, raw: str | bytes | Mapping) -> Brief:
+def brief_validate(*, raw: str | bytes | Mapping, languages: Collection[str] | None = None) -> Brief:
     """Normalize an intake without storing anything; raises ValidationFailed with every problem."""
-    return _normalized(_intake_text(raw), now=clock.now())
+    return _normalized(_intake_text(raw), now=clock.now(), languages=languages)
 
 
-def _normalized(text: str, *, now: datetime) -> Brief:
+def _normalized(text: str, *, now: datetime, languages: Collection[str] | None = None) -> Brief:
     """The brief an intake text makes, with fresh ids for the brief and its intake."""
-    return normalize_intake(parse_intake_text(text), brief_id=uuid.uuid4(), intake_id=uuid.uuid4(), now=now)
+    return normalize_intake(
+        parse_intake_text(text), brief_id=uuid.uuid4(), intake_id=uuid.uuid4(), now=now, languages=languages
+    )
 
 
 def _intake_text(raw: str | bytes | Mapping) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -92,17 +93,40 @@ def _same_request(existing: WorkflowRun, brief_id: UUID | None, key: str) -> Wor
     return existing
 
 
+@dataclass(frozen=True)
+class IntakeStart:
+    """A run started from an intake: the run, the brief it reuses (same content, when not asked for a
+    new one), and the warnings the intake's facts raise."""
+
+    run: WorkflowRun
+    reused_brief_id: UUID | None
+    warnings: tuple[onboarding.IntakeWarning, ...]
+
+
 def run_start_for_intake(
-    *, runs, raw: str | bytes | Mapping, source: str, require_approval: bool = False
-) -> WorkflowRun:
-    """Validate an intake now (bad input raises before anything is stored) and create its run."""
-    onboarding.brief_validate(raw=raw)
+    *,
+    runs,
+    briefs,
+    raw: str | bytes | Mapping,
+    source: str,
+    require_approval: bool = False,
+    new_brief: bool = False,
+) -> IntakeStart:
+    """Validate an intake now (bad input raises before anything is stored) and create its run.
+
+    An intake whose content equals a stored brief's runs that brief, unless `new_brief`.
+    """
+    brief = onboarding.brief_validate(raw=raw, languages=registry.generator_languages())
+    warnings = onboarding.brief_warnings(brief=brief)
+    options = {"require_approval": require_approval, "new_brief": new_brief}
+    existing = None if new_brief else onboarding.brief_find_same(brief=brief, briefs=briefs)
+    if existing is not None:
+        run, _ = run_create(runs=runs, input={"brief_id": str(existing.id)}, options=options, brief_id=existing.id)
+        return IntakeStart(run=run, reused_brief_id=existing.id, warnings=warnings)
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     intake = text if isinstance(text, str) else dict(text)
-    run, _ = run_create(
-        runs=runs, input={"intake": intake, "source": source}, options={"require_approval": require_approval}
-    )
-    return run
+    run, _ = run_create(runs=runs, input={"intake": intake, "source": source}, options=options)
+    return IntakeStart(run=run, reused_brief_id=None, warnings=warnings)
 
 
 def run_start_for_brief(

@@ -66,12 +66,20 @@ def normalize_brief(ctx: StepContext) -> dict[str, Any]:
     if ctx.input.get("brief_id"):
         brief = onboarding.brief_get(brief_id=UUID(ctx.input["brief_id"]), briefs=_briefs())
         return {"brief_id": str(brief.id), "created": False, "fingerprint": brief.fingerprint}
-    brief = onboarding.brief_submit(raw=ctx.input["intake"], source=ctx.input.get("source", "run"), briefs=_briefs())
+    received = onboarding.brief_receive(
+        raw=ctx.input["intake"],
+        source=ctx.input.get("source", "run"),
+        briefs=_briefs(),
+        new=bool(ctx.options.get("new_brief")),
+        languages=registry.generator_languages(),
+    )
+    brief = received.brief
     return {
         "brief_id": str(brief.id),
         "intake_id": str(brief.intake_id),
-        "created": True,
+        "created": received.created,
         "fingerprint": brief.fingerprint,
+        "warnings": [{"path": w.path, "message": w.message} for w in received.warnings],
     }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from onboarding.domain import CHANNELS, GOAL_TYPES, BriefStatus
+from onboarding import services
+from onboarding.domain import CHANNELS, GOAL_TYPES, PRODUCT_KINDS, Brief, BriefStatus
 
 BRIEF_STATUSES = [s.value for s in BriefStatus]
+PRODUCT_KIND_CHOICES = ["", *PRODUCT_KINDS]
 
 
 def _texts(**kwargs) -> serializers.ListField:
@@ -23,6 +26,8 @@ class BriefClientSerializer(serializers.Serializer):
     contact_email = serializers.CharField(allow_blank=True)
     postal_address = serializers.CharField(allow_blank=True)
     industry = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    timezone = serializers.CharField(allow_blank=True, help_text="IANA zone; empty means UTC.")
 
 
 class BriefProductSerializer(serializers.Serializer):
@@ -32,6 +37,11 @@ class BriefProductSerializer(serializers.Serializer):
     proof_points = _texts()
     offer = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=PRODUCT_KIND_CHOICES, allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    alternative = serializers.CharField(allow_blank=True)
+    price = serializers.CharField(allow_blank=True)
+    offer_expires = serializers.DateField(allow_null=True)
 
 
 class BriefGoalSerializer(serializers.Serializer):
@@ -46,11 +56,20 @@ class BriefAudienceSerializer(serializers.Serializer):
     pains = _texts()
     phrases = _texts()
     locations = _texts()
+    search_terms = _texts()
+    testimonials = _texts()
+
+
+class KeyDateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField()
 
 
 class BriefTimelineSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
+    launch = serializers.DateField(help_text="The day content starts going out.")
+    key_dates = KeyDateSerializer(many=True)
     days = serializers.IntegerField(help_text="Days from start to end, both included.")
 
 
@@ -75,6 +94,7 @@ class BriefBrandSerializer(serializers.Serializer):
     substantiated_claims = _texts()
     allowed_domains = _texts()
     max_grade_level = serializers.FloatField(allow_null=True)
+    allowed_phrases = _texts()
 
 
 class BriefScopeSerializer(serializers.Serializer):
@@ -87,8 +107,13 @@ class BriefDeliverySerializer(serializers.Serializer):
     webhook_url = serializers.CharField(allow_blank=True)
 
 
+class IntakeWarningSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="The field the warning is about, such as `client.timezone`.")
+    message = serializers.CharField()
+
+
 class BriefSerializer(serializers.Serializer):
-    """A normalized brief, as the rest of AICMO reads it."""
+    """A normalized brief, as the rest of AICMO reads it, with the warnings its facts raise."""
 
     id = serializers.UUIDField()
     intake_id = serializers.UUIDField()
@@ -109,6 +134,13 @@ class BriefSerializer(serializers.Serializer):
     fingerprint = serializers.CharField(help_text="sha256 of the brief's content: equal briefs share it.")
     created_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+    warnings = serializers.SerializerMethodField(
+        help_text="Facts that are valid but will limit the output (no time zone, a disclaimer too long for ads...)."
+    )
+
+    @extend_schema_field(IntakeWarningSerializer(many=True))
+    def get_warnings(self, brief: Brief) -> list[dict[str, str]]:
+        return [{"path": w.path, "message": w.message} for w in services.brief_warnings(brief=brief)]
 
 
 class IntakeSerializer(serializers.Serializer):
@@ -119,97 +151,3 @@ class IntakeSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     received_at = serializers.DateTimeField()
     payload = serializers.CharField(help_text="The intake document exactly as it was received.")
-
-
-# --- the intake document (what POST /briefs/ accepts) ----------------------------------------------
-# For the schema only: the intake is validated as a whole by onboarding's normalizer, which reports
-# every problem with its path, and the text is stored exactly as received.
-
-
-class IntakeClientSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    website = serializers.URLField(required=False)
-    contact_email = serializers.EmailField(required=False)
-    postal_address = serializers.CharField(required=False)
-    industry = serializers.CharField(required=False)
-
-
-class IntakeProductSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False)
-    value_propositions = _texts(required=False)
-    proof_points = _texts(required=False)
-    offer = serializers.CharField(required=False)
-    url = serializers.URLField(required=False)
-
-
-class IntakeGoalSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=GOAL_TYPES)
-    description = serializers.CharField()
-    target = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, coerce_to_string=False
-    )
-    unit = serializers.CharField(required=False)
-
-
-class IntakeAudienceSerializer(serializers.Serializer):
-    description = serializers.CharField()
-    pains = _texts(required=False)
-    phrases = _texts(required=False)
-    locations = _texts(required=False)
-
-
-class IntakeTimelineSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-
-class IntakeBudgetSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, coerce_to_string=False
-    )
-    currency = serializers.CharField(min_length=3, max_length=3, required=False, help_text="ISO 4217, e.g. EUR.")
-
-
-class IntakeBrandSerializer(serializers.Serializer):
-    tone = serializers.CharField(required=False)
-    voice_notes = serializers.CharField(required=False)
-    banned_terms = _texts(required=False)
-    preferred_terms = serializers.DictField(
-        child=serializers.CharField(), required=False, help_text="Term to avoid -> term to use instead."
-    )
-    disclaimers = _texts(required=False)
-    colors = _texts(required=False)
-    hashtags = _texts(required=False)
-    substantiated_claims = _texts(required=False)
-    allowed_domains = _texts(required=False)
-    max_grade_level = serializers.FloatField(min_value=1, max_value=20, required=False)
-
-
-class IntakeScopeSerializer(serializers.Serializer):
-    deliverables = _texts(required=False)
-    exclusions = _texts(required=False)
-
-
-class IntakeDeliverySerializer(serializers.Serializer):
-    email = serializers.EmailField(required=False)
-    webhook_url = serializers.URLField(required=False)
-
-
-class IntakeDocumentSerializer(serializers.Serializer):
-    """A client intake (see examples/briefs/*.json); unknown fields are reported, never dropped."""
-
-    client = IntakeClientSerializer()
-    product = IntakeProductSerializer()
-    goals = IntakeGoalSerializer(many=True)
-    audience = IntakeAudienceSerializer()
-    channels = serializers.ListField(
-        child=serializers.CharField(), min_length=1, help_text="One or more of: " + ", ".join(CHANNELS)
-    )
-    timeline = IntakeTimelineSerializer()
-    budget = IntakeBudgetSerializer(required=False)
-    brand = IntakeBrandSerializer(required=False)
-    scope = IntakeScopeSerializer(required=False)
-    delivery = IntakeDeliverySerializer(required=False)
-    sponsored = serializers.BooleanField(required=False)
-    language = serializers.CharField(required=False, help_text="A language tag such as en or en-GB.")

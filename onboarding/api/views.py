@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from config import registry
 from kernel.api import Pagination, error_responses, filters, object_response, paginated_response, raw_json_body
 from onboarding import services
-from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeDocumentSerializer, IntakeSerializer
+from onboarding.api import openapi  # noqa: F401 (registers the intake schema with drf-spectacular)
+from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeSerializer
+from onboarding.schema import IntakeDocument
 
 BRIEFS = "onboarding.briefs"
 API_SOURCE = "api"
@@ -47,9 +49,16 @@ class BriefListApi(APIView):
 
 class BriefSubmitApi(APIView):
     throttle_scope = "briefs.submit"
-    # Documents the body; the intake normalizer validates it as a whole (every problem with its path).
-    InputSerializer = IntakeDocumentSerializer
+    # The one intake schema documents the body; the intake normalizer validates it as a whole.
+    InputSerializer = IntakeDocument
     OutputSerializer = BriefSerializer
+
+    class QuerySerializer(serializers.Serializer):
+        new = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Make a new brief even when one with the same content exists (`?new=1`).",
+        )
 
     @extend_schema(
         operation_id="briefs_create",
@@ -58,22 +67,39 @@ class BriefSubmitApi(APIView):
         description=(
             "The body is the intake JSON; it is stored exactly as received next to the normalized brief. "
             "An invalid intake stores nothing and answers 400 listing every problem by field path "
-            "(`goals[0].type`, `timeline.end`, `$` for the document itself)."
+            "(`goals[0].type`, `timeline.end`, `$` for the document itself). An intake with the same content "
+            "as an existing brief returns that brief with 200, unless `?new=1` asks for a new one. The "
+            "response's `warnings` name facts that are valid but will limit the output."
         ),
         request=InputSerializer,
+        parameters=[
+            QuerySerializer,
+            OpenApiParameter(
+                "Location", str, OpenApiParameter.HEADER, response=[200, 201], description="The brief's URL."
+            ),
+        ],
         responses={
-            201: OpenApiResponse(OutputSerializer, description="The brief was created."),
+            201: OpenApiResponse(OutputSerializer, description="A new brief was created."),
+            200: OpenApiResponse(OutputSerializer, description="A brief with the same content exists: this one."),
             **error_responses(400, 413, 415),
         },
-        parameters=[
-            OpenApiParameter("Location", str, OpenApiParameter.HEADER, response=[201], description="The brief's URL.")
-        ],
     )
     def post(self, request: Request) -> Response:
-        brief = services.brief_submit(raw=raw_json_body(request), source=API_SOURCE, briefs=_briefs())
-        location = reverse("v1:brief-detail", kwargs={"brief_id": brief.id}, request=request)
+        query = filters(request, self.QuerySerializer)
+        received = services.brief_receive(
+            raw=raw_json_body(request),
+            source=API_SOURCE,
+            briefs=_briefs(),
+            new=query["new"],
+            languages=registry.generator_languages(),
+        )
+        location = reverse("v1:brief-detail", kwargs={"brief_id": received.brief.id}, request=request)
         return object_response(
-            self, brief, self.OutputSerializer, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+            self,
+            received.brief,
+            self.OutputSerializer,
+            status_code=status.HTTP_201_CREATED if received.created else status.HTTP_200_OK,
+            headers={"Location": location},
         )
 
 

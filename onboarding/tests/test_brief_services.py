@@ -212,3 +212,65 @@ def test_source_must_be_a_short_label(briefs):
         brief_submit(raw=example_text(), source=" ", briefs=briefs)
     assert list(caught.value.errors) == ["source"]
     assert brief_list(briefs=briefs) == []
+
+
+# --- receiving the same intake twice ------------------------------------------------------------------
+
+
+def test_the_same_intake_received_twice_is_one_brief(briefs, persistence):
+    """A second intake with the same content returns the first brief, stores nothing, and says so."""
+    from onboarding.services import brief_receive
+
+    # given
+    first = brief_receive(raw=example_text(), source="test", briefs=briefs)
+    reordered = json.dumps(dict(reversed(list(json.loads(example_text()).items()))))
+    # when
+    second = brief_receive(raw=reordered, source="test", briefs=briefs)
+    # then
+    assert (first.created, second.created) == (True, False)
+    assert second.brief.id == first.brief.id
+    assert stored_rows(briefs, persistence) == 2
+    assert [w.path for w in second.warnings] == [w.path for w in first.warnings]
+
+
+def test_asking_for_a_new_brief_makes_a_second_one(briefs, persistence):
+    from onboarding.services import brief_receive
+
+    first = brief_receive(raw=example_text(), source="test", briefs=briefs)
+    second = brief_receive(raw=example_text(), source="test", briefs=briefs, new=True)
+    assert second.created and second.brief.id != first.brief.id
+    assert second.brief.fingerprint == first.brief.fingerprint
+    assert stored_rows(briefs, persistence) == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"client": {"name": "Crumb\r\nBcc: x@example.org"}}, "client.name"),
+        ({"product": {"description": "Bread\u0000"}}, "product.description"),
+        ({"audience": {"description": "Bakers \ud800"}}, "audience.description"),
+        ({"timeline": {"start": "2027-09-06", "end": "9999-10-31"}}, "timeline.end"),
+        ({"timeline": {"start": "2027-09-06", "end": "2037-09-05"}}, "timeline.end"),
+    ],
+)
+def test_input_that_would_break_a_run_is_refused_and_nothing_is_stored(briefs, persistence, change, path):
+    """Control characters, NUL, lone surrogates, year 9999 and a 10-year timeline: a clear error, no rows."""
+    from onboarding.services import brief_receive
+
+    payload = json.loads(example_text())
+    for section, values in change.items():
+        payload[section] = {**payload[section], **values}
+    with pytest.raises(ValidationFailed) as caught:
+        brief_receive(raw=json.dumps(payload), source="test", briefs=briefs)
+    assert path in caught.value.errors
+    assert stored_rows(briefs, persistence) == 0
+
+
+def test_a_five_thousand_digit_amount_is_refused_and_nothing_is_stored(briefs, persistence):
+    from onboarding.services import brief_receive
+
+    text = example_text().replace('"amount": 3500', '"amount": ' + "7" * 5000)
+    with pytest.raises(ValidationFailed) as caught:
+        brief_receive(raw=text, source="test", briefs=briefs)
+    assert caught.value.errors == {"budget.amount": [intake_messages.TOO_MANY_DIGITS]}
+    assert stored_rows(briefs, persistence) == 0

@@ -60,10 +60,17 @@ def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
 
-def test_there_are_at_least_the_four_named_examples():
-    """The repository ships the four example briefs the docs refer to."""
+def test_there_are_at_least_the_six_named_examples():
+    """The repository ships the six example briefs the docs refer to."""
     names = {p.name for p in example_paths()}
-    assert {"b2b-saas-launch.json", "local-bakery.json", "regulated-finance.json", "all-channels.json"} <= names
+    assert {
+        "b2b-saas-launch.json",
+        "local-bakery.json",
+        "regulated-finance.json",
+        "all-channels.json",
+        "nonprofit-appeal.json",
+        "local-service.json",
+    } <= names
 
 
 @pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
@@ -92,6 +99,8 @@ def test_every_example_normalizes_into_a_deliverable_brief(path):
         ("local-bakery", {"instagram", "facebook", "email"}),
         ("regulated-finance", {"linkedin", "email", "blog"}),
         ("all-channels", set(CHANNELS)),
+        ("nonprofit-appeal", {"email", "facebook", "instagram", "blog"}),
+        ("local-service", {"google_ads", "facebook", "email"}),
     ],
 )
 def test_examples_plan_the_channels_their_scenario_names(name, channels):
@@ -209,20 +218,35 @@ def test_a_non_object_is_rejected_at_the_root(payload):
 
 
 @pytest.mark.parametrize(
-    ("section", "value", "path"),
+    ("section", "value", "path", "suggestion"),
     [
-        ("client", {"nmae": "x"}, "client.nmae"),
-        ("audience", {"description": "x", "age": "30s"}, "audience.age"),
-        ("brand", {"font": "Inter"}, "brand.font"),
-        ("goals", [{"type": "leads", "description": "x", "priority": 1}], "goals[0].priority"),
-        ("timeline", {"start": "2027-01-04", "end": "2027-02-28", "tz": "UTC"}, "timeline.tz"),
+        ("client", {"nmae": "x"}, "client.nmae", "client.name"),
+        ("client", {"phone_number": "+15035550100"}, "client.phone_number", "client.phone"),
+        ("client", {"time_zone": "Europe/London"}, "client.time_zone", "client.timezone"),
+        ("audience", {"description": "x", "age": "30s"}, "audience.age", None),
+        ("brand", {"font": "Inter"}, "brand.font", None),
+        ("brand", {"colours": ["#fff"]}, "brand.colours", "brand.colors"),
+        ("goals", [{"type": "leads", "description": "x", "priority": 1}], "goals[0].priority", None),
+        ("timeline", {"start": "2027-01-04", "end": "2027-02-28", "tz": "UTC"}, "timeline.tz", None),
+        (
+            "timeline",
+            {"start": "2027-01-04", "end": "2027-02-28", "keydates": []},
+            "timeline.keydates",
+            "timeline.key_dates",
+        ),
     ],
 )
-def test_unknown_keys_are_reported_not_dropped(section, value, path):
-    """A key the intake does not define is an error naming its path."""
+def test_unknown_keys_are_reported_not_dropped(section, value, path, suggestion):
+    """A key the intake does not define is an error naming its path, with the field it probably meant."""
     payload = minimal()
     payload[section] = value if section in ("goals", "brand") else {**payload[section], **value}
-    assert errors_of(payload)[path] == [m.UNKNOWN_FIELD]
+    expected = m.DID_YOU_MEAN.format(suggestion=suggestion) if suggestion else m.UNKNOWN_FIELD
+    assert errors_of(payload)[path] == [expected]
+
+
+def test_an_unknown_top_level_key_suggests_the_section():
+    payload = {**minimal(), "langauge": "en-GB"}
+    assert errors_of(payload) == {"langauge": [m.DID_YOU_MEAN.format(suggestion="language")]}
 
 
 def test_wrong_types_are_reported():

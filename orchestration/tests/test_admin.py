@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from config import registry
 from orchestration import services
 from orchestration.domain import RunStatus
 from orchestration.models import RunRecord
@@ -26,7 +27,9 @@ def runs(media_root):
 @pytest.fixture
 def waiting_run(runs):
     """A client-delivery run stopped at the approval of its strategy."""
-    run = services.run_start_for_intake(runs=runs, raw=BAKERY, source="test", require_approval=True)
+    run = services.run_start_for_intake(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), raw=BAKERY, source="test", require_approval=True
+    ).run
     waiting = services.run_execute(run_id=run.id)
     assert waiting.status == RunStatus.WAITING_APPROVAL
     return waiting
@@ -154,7 +157,9 @@ def test_resume_refuses_a_run_that_waits_for_approval(admin_client, waiting_run)
 def test_resume_queues_a_pending_run_which_then_runs(admin_client, runs, django_capture_on_commit_callbacks):
     """Resume hands the run to the task queue (immediate in tests): it runs up to its approval."""
     # given
-    pending = services.run_start_for_intake(runs=runs, raw=BAKERY, source="test", require_approval=True)
+    pending = services.run_start_for_intake(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), raw=BAKERY, source="test", require_approval=True
+    ).run
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = operate(admin_client, pending, "resume")

@@ -37,7 +37,9 @@ def on_commit(persistence, django_capture_on_commit_callbacks):
 
 
 def run_intake(runs, data, **options):
-    run = services.run_start_for_intake(runs=runs, raw=json.dumps(data), source="test", **options)
+    run = services.run_start_for_intake(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), raw=json.dumps(data), source="test", **options
+    ).run
     return services.run_execute(run_id=run.id)
 
 

@@ -80,7 +80,9 @@ def test_twenty_runs_on_two_db_workers_execute_every_step_exactly_once(media_roo
     raw = json.dumps(intake("local-bakery"))
     run_ids = []
     for _ in range(20):
-        run = services.run_start_for_intake(runs=runs, raw=raw, source="test")
+        run = services.run_start_for_intake(
+            runs=runs, briefs=registry.repository("onboarding.briefs"), raw=raw, source="test", new_brief=True
+        ).run
         execute_run.enqueue(str(run.id))
         run_ids.append(run.id)
     env = child_env(media_root)

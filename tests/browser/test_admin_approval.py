@@ -71,7 +71,9 @@ def waiting_run(media_root):
 
     runs = registry.repository("orchestration.runs")
     raw = (EXAMPLE_BRIEFS_DIR / "local-bakery.json").read_bytes()
-    run = services.run_start_for_intake(runs=runs, raw=raw, source="test", require_approval=True)
+    run = services.run_start_for_intake(
+        runs=runs, briefs=registry.repository("onboarding.briefs"), raw=raw, source="test", require_approval=True
+    ).run
     waiting = services.run_execute(run_id=run.id)
     assert waiting.status == RunStatus.WAITING_APPROVAL
     return waiting

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--persistence", choices=["db", "memory"], help="Override AICMO_PERSISTENCE for this process."
         )
+        parser.add_argument(
+            "--new-brief",
+            action="store_true",
+            help="Store the intake as a new brief even when a brief with the same content exists.",
+        )
         parser.add_argument("--queue", action="store_true", help="Create the run and enqueue it for a worker.")
         parser.add_argument("--resume", metavar="RUN_ID", help="Continue a run from its first unfinished step.")
         parser.add_argument("--resume-stale", action="store_true", help="Take over every run whose worker died.")
@@ -66,6 +71,8 @@ class Command(BaseCommand):
 
     def _handle(self, opts: dict[str, Any]) -> int:
         self.as_json = opts["json"]
+        self.warnings: list[dict[str, str]] = []
+        self.reused_brief: str | None = None
         runs = registry.repository("orchestration.runs")
         progress = Progress(on_step=None if self.as_json else self._print_step)
         try:
@@ -108,7 +115,7 @@ class Command(BaseCommand):
             raise ValidationFailed(
                 {"brief": ["give a brief file or brief id, or one of --resume/--approve/--reject/--cancel"]}
             )
-        run = self._create(opts["brief"], opts["require_approval"], runs)
+        run = self._create(opts["brief"], opts["require_approval"], opts["new_brief"], runs)
         if opts["queue"]:
             services.run_enqueue(run_id=run.id)
             self._say(f"run {run.id} queued")
@@ -116,21 +123,35 @@ class Command(BaseCommand):
         self._say(f"run {run.id}")
         return services.run_execute(run_id=run.id, progress=progress)
 
-    def _create(self, brief: str, require_approval: bool, runs: Any) -> WorkflowRun:
+    def _create(self, brief: str, require_approval: bool, new_brief: bool, runs: Any) -> WorkflowRun:
+        briefs = registry.repository("onboarding.briefs")
         path = Path(brief)
         if path.is_file():
-            return services.run_start_for_intake(
-                runs=runs, raw=path.read_bytes(), source=f"cli:{path.name}", require_approval=require_approval
+            started = services.run_start_for_intake(
+                runs=runs,
+                briefs=briefs,
+                raw=path.read_bytes(),
+                source=f"cli:{path.name}",
+                require_approval=require_approval,
+                new_brief=new_brief,
             )
+            self.warnings = [{"path": w.path, "message": w.message} for w in started.warnings]
+            if not self.as_json:
+                for warning in self.warnings:
+                    self.stderr.write(f"warning: {warning['path']}: {warning['message']}")
+            if started.reused_brief_id is not None:
+                self.reused_brief = str(started.reused_brief_id)
+                self._say(
+                    f"reusing brief {started.reused_brief_id}: it has the same content as {path.name} "
+                    "(--new-brief stores a new one)"
+                )
+            return started.run
         try:
             brief_id = UUID(brief)
         except ValueError:
             raise ValidationFailed({"brief": [f"{brief!r} is neither a readable file nor a brief id"]}) from None
         run, _ = services.run_start_for_brief(
-            runs=runs,
-            briefs=registry.repository("onboarding.briefs"),
-            brief_id=brief_id,
-            require_approval=require_approval,
+            runs=runs, briefs=briefs, brief_id=brief_id, require_approval=require_approval
         )
         return run
 
@@ -145,6 +166,8 @@ class Command(BaseCommand):
 
     def _outcome(self, run: WorkflowRun, runs: Any) -> int:
         report = run_report(run, services.run_steps(run_id=run.id, runs=runs))
+        report["warnings"] = self.warnings
+        report["reused_brief"] = self.reused_brief
         if self.as_json:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         else:
