@@ -215,6 +215,11 @@ class Document:
             position += len(field.text) + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(f.text for f in self.fields)
 
+    @functools.cached_property
+    def folded(self) -> str:
+        """`kernel.text.fold` of the whole draft, for quick "is this word anywhere?" checks."""
+        return fold_term(self.text)
+
     def locate(self, start: int, end: int) -> tuple[TextField, int, int]:
         """The field holding text[start:end], and the offsets inside it."""
         index = bisect.bisect_right(self.starts, start) - 1
@@ -427,7 +432,8 @@ TOKEN = re.compile(r"[^\W_]+")
 def tokens(text: str) -> tuple[str, ...]:
     """The words of `text` for sequence comparisons: folded, accents kept, split at any non-letter
     ("Month-end close: 2,000" -> month, end, close, 2, 000)."""
-    return tuple(TOKEN.findall(fold_term(text)))
+    folded = fold_term(text)
+    return tuple(TOKEN.findall(folded))
 
 
 def clean_terms(terms: Sequence[str]) -> list[str]:

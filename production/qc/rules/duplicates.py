@@ -7,9 +7,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kernel import channels
 from production.domain import Draft, QCIssue, Severity
 from production.qc.rules.base import (
     URL,
@@ -40,10 +40,10 @@ DUPLICATE_JACCARD = float(_DATA["duplicate_jaccard"])
 def shingles(draft: Draft, texts: Sequence[TextField] | None = None) -> frozenset[tuple[str, ...]]:
     """The draft's word shingles (`texts`: its text fields, when already read)."""
     texts = text_fields(draft) if texts is None else texts
-    words = [w.casefold() for f in texts if f.is_copy for w in channels.WORD.findall(f.text)]
+    words = [w for f in texts if f.is_copy for w in tokens(f.text)]
     if len(words) < SHINGLE_SIZE:
         return frozenset({tuple(words)}) if words else frozenset()
-    return frozenset(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
+    return frozenset(zip(*(words[i:] for i in range(SHINGLE_SIZE)), strict=False))
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
@@ -126,6 +126,7 @@ def _footer_like(text: str, address: str) -> bool:
     return bool(OPT_OUT.search(text)) or (bool(address) and address in loose_key(text))
 
 
+@lru_cache(maxsize=8192)
 def sentence_words(text: str) -> tuple[str, ...]:
     """A sentence's words for comparison: no URLs, no disclosure label in front."""
     return tokens(URL.sub(" ", text[_OPENING_LEAD.match(text).end() :]))
@@ -243,21 +244,28 @@ def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, in
             if field.name == "title" and (draft.body or "").strip():
                 continue
             lead = _OPENING_LEAD.match(field.text).end()
-            words = words_at(field.text[lead:])[:OPENING_WORDS]
+            words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
             if len(words) < OPENING_WORDS:
                 return None
-            return tuple(w for w, _, _ in words), field.name, lead + words[0][1], lead + words[-1][2]
+            return tuple(w for w, _, _ in words), field.name, words[0][1], words[-1][2]
     return None
 
 
-def run_openings(run: RunDrafts) -> Mapping[tuple[str, tuple[str, ...]], list[str]]:
-    """Draft keys by (channel, opening words)."""
-    found: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+@dataclass(frozen=True)
+class RunOpenings:
+    by_draft: Mapping[Any, tuple[tuple[str, ...], str, int, int] | None]
+    # Draft keys by (channel, opening words).
+    keys: Mapping[tuple[str, tuple[str, ...]], list[str]]
+
+
+def run_openings(run: RunDrafts) -> RunOpenings:
+    by_draft = {draft.id: opening(run, draft) for draft in run.drafts}
+    keys: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for draft in run.drafts:
-        opened = opening(run, draft)
+        opened = by_draft[draft.id]
         if opened is not None:
-            found[(draft.channel, opened[0])].append(draft.key)
-    return found
+            keys[(draft.channel, opened[0])].append(draft.key)
+    return RunOpenings(by_draft=by_draft, keys=keys)
 
 
 @register(
@@ -270,11 +278,12 @@ def run_openings(run: RunDrafts) -> Mapping[tuple[str, tuple[str, ...]], list[st
 def check_same_opening(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     if ctx.run is None:
         return None
-    opened = opening(ctx.run.source, ctx.draft)
+    openings = ctx.run.get(run_openings)
+    opened = openings.by_draft.get(ctx.draft.id)
     if opened is None:
         return []
     words, field, start, end = opened
-    others = sorted(k for k in ctx.run.get(run_openings).get((ctx.draft.channel, words), []) if k != ctx.draft.key)
+    others = sorted(k for k in openings.keys.get((ctx.draft.channel, words), []) if k != ctx.draft.key)
     if not others:
         return []
     text = next(t.text for t in ctx.texts if t.name == field)

@@ -152,8 +152,17 @@ def _unsafe_in(field: TextField) -> list[tuple[int, int, str]]:
 )
 def check_unsafe_markup(rule: Rule, ctx: Context) -> list[QCIssue]:
     issues = []
+    folded = ctx.doc.folded
+    if (
+        "<" not in folded
+        and "](" not in folded
+        and "]:" not in folded
+        and not any(f"{scheme}:" in folded for scheme in UNSAFE_SCHEMES)
+        and not any(f.kind == "link" for f in ctx.texts)
+    ):
+        return issues
     for field in ctx.texts:
-        if "<" not in field.text and ":" not in field.text:
+        if field.kind != "link" and "<" not in field.text and ":" not in field.text:
             continue
         for start, end, message in _unsafe_in(field):
             issues.append(

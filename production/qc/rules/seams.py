@@ -41,8 +41,8 @@ from production.qc.rules.words import (
     STRANDING_WINDOW,
     SUBORDINATORS,
     WHOLE_ENDINGS,
+    Sequences,
     Unit,
-    find_sequences,
     ngrams,
     units,
     verb_stem,
@@ -123,6 +123,7 @@ def _last_words(text: str) -> list[str]:
     return [w for w, _, _ in words_at(URL.sub(" link ", text))]
 
 
+@lru_cache(maxsize=8192)
 def _ends_cut(unit: Unit, *, path: bool = False) -> tuple[str, str] | None:
     """("ellipsis" | "word", the word) when a phrase visibly stops before its end."""
     text = unit.text.rstrip(_CLOSERS) if not path else unit.text
@@ -226,6 +227,7 @@ SITUATION_WORDS = int(_DATA["leak_situation_words"])
 AUDIENCE_SITUATION = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _DATA["audience_situation_starters"]) + r")(?!\w)", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\s\u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?(\s?[kK]\b)?")
 
 
@@ -234,6 +236,7 @@ class PlanningNotes:
     """Word sequences only the planning notes have, with the note each comes from."""
 
     sequences: dict[tuple[str, ...], str]
+    index: Sequences
     # Runs of words of who the audience is, for short fields (a display path, a headline).
     short: dict[tuple[str, ...], str]
     budget: Decimal | None
@@ -287,8 +290,9 @@ def _note_index(notes: tuple[Note, ...], public: tuple[str, ...]) -> tuple[dict,
 
 
 @lru_cache(maxsize=64)
-def _extra_notes(notes: tuple[str, ...], public: tuple[str, ...]) -> tuple[dict, dict]:
-    return _note_index(tuple(Note(n, "the strategy's tactics", LEAK_WORDS) for n in notes), public)
+def _extra_notes(notes: tuple[str, ...], public: tuple[str, ...]) -> tuple[dict, Sequences]:
+    sequences, _short = _note_index(tuple(Note(n, "the strategy's tactics", LEAK_WORDS) for n in notes), public)
+    return sequences, Sequences(sequences)
 
 
 def planning_note_index(brief: Brief) -> PlanningNotes:
@@ -304,6 +308,7 @@ def planning_note_index(brief: Brief) -> PlanningNotes:
     )
     return PlanningNotes(
         sequences=sequences,
+        index=Sequences(sequences),
         short=short,
         budget=brief.budget.amount,
         currency=brief.budget.currency,
@@ -373,26 +378,22 @@ def _span_of_words(text: str, start: int, count: int) -> int:
 )
 def check_internal_leak(rule: Rule, ctx: Context) -> list[QCIssue]:
     notes = ctx.facts.get(planning_note_index)
-    sequences, short = dict(notes.sequences), dict(notes.short)
+    indexes = [(notes.sequences, notes.index)]
     if ctx.notes:
-        extra_sequences, extra_short = _extra_notes(tuple(ctx.notes), public_facts(ctx.brief))
-        sequences = {**extra_sequences, **sequences}
-        short = {**extra_short, **short}
+        indexes.append(_extra_notes(tuple(ctx.notes), public_facts(ctx.brief)))
+    numbers = notes.budget is not None or bool(notes.targets)
     issues = []
     for field in ctx.copy_fields():
         leaks: list[tuple[int, int, str]] = []
         if field.key in LEAK_SHORT_KEYS:
             words = tokens(" ".join(_PATH_SPLIT.split(field.text)) if field.key in PATH_KEYS else field.text)
-            if len(words) >= LEAK_SHORT_WORDS and words in short:
-                leaks.append((0, len(field.text), short[words]))
-        for start, end in find_sequences(field.text, sequences):
-            words = tokens(field.text[start:end])
-            sizes = sorted({len(g) for g in sequences})
-            first = next(
-                (sequences[g] for size in sizes for g in ngrams(words, size) if g in sequences), "a planning note"
-            )
-            leaks.append((start, end, first))
-        leaks += _numbers_leaked(field, notes)
+            if len(words) >= LEAK_SHORT_WORDS and words in notes.short:
+                leaks.append((0, len(field.text), notes.short[words]))
+        for sequences, index in indexes:
+            for start, end in index.find(field.text):
+                leaks.append((start, end, _source(sequences, tokens(field.text[start:end]))))
+        if numbers and _DIGIT.search(field.text):
+            leaks += _numbers_leaked(field, notes)
         for start, end, source in leaks:
             issues.append(
                 issue(
@@ -407,46 +408,81 @@ def check_internal_leak(rule: Rule, ctx: Context) -> list[QCIssue]:
     return issues
 
 
+def _source(sequences: dict[tuple[str, ...], str], words: tuple[str, ...]) -> str:
+    """Which note the first leaked sequence in `words` comes from."""
+    for size in sorted({len(s) for s in sequences}):
+        for gram in ngrams(words, size):
+            if gram in sequences:
+                return sequences[gram]
+    return "a planning note"
+
+
 # --- copy.meta_label -------------------------------------------------------------------------
 
-_LABELS = "|".join(f"(?:{label})" for label in _DATA["meta_labels"])
-_HEADINGS = "|".join(f"(?:{label})" for label in _DATA["meta_headings"])
-META_LABEL = re.compile(
-    r"(?im)(?:^[ \t]*(?:#{1,6}[ \t]+|[-*+•→>][ \t]+|\d+[.)][ \t]+)?|(?<=[.!?])[ \t]+|(?<=[.!?][\"”’'])[ \t]+)"
-    r"(?:\*\*|__)?(?P<label>" + _LABELS + r")(?:\*\*|__)?[ \t]*:"
+_LABELS = [re.compile(f"(?:{label})$", re.IGNORECASE) for label in _DATA["meta_labels"]]
+_HEADINGS = [re.compile(f"(?:{label})$", re.IGNORECASE) for label in _DATA["meta_headings"]]
+# Every label word, to find candidates in one pass; where each sits is then checked in Python.
+META_WORDS = re.compile(
+    "|".join(f"(?:{label})" for label in (*_DATA["meta_labels"], *_DATA["meta_headings"])), re.IGNORECASE
 )
-META_HEADING = re.compile(
-    r"(?im)^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*|__)?(?P<label>" + _HEADINGS + r")(?:\*\*|__)?[ \t]*[.:]?[ \t]*$"
+# Before a label: the start of a line (after Markdown marks), or the end of a sentence.
+_LABEL_BEFORE = re.compile(
+    r"(?:^[ \t]*(?:#{1,6}[ \t]+|[-*+•→>][ \t]+|\d+[.)][ \t]+)?|.*[.!?][\"”’']?[ \t]+)(?:\*\*|__)?$"
 )
+_LABEL_AFTER = re.compile(r"(?:\*\*|__)?[ \t]*:")
+_HEADING_BEFORE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*|__)?$")
+_HEADING_AFTER = re.compile(r"(?:\*\*|__)?[ \t]*[.:]?[ \t]*$")
+
+
+def meta_labels(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each template label in `text`: "Who it is for:" opening a line or a sentence,
+    or "The facts" standing as a heading."""
+    found = []
+    for match in META_WORDS.finditer(text):
+        start, end = match.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
+            end < len(text) and (text[end].isalnum() or text[end] == "_")
+        ):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end == -1 else line_end
+        before, after = text[line_start:start], text[end:line_end]
+        label = match.group()
+        colon = _LABEL_AFTER.match(after)
+        if colon and _LABEL_BEFORE.match(before) and any(p.match(label) for p in _LABELS):
+            found.append((start, end + colon.end()))
+        elif _HEADING_BEFORE.match(before) and _HEADING_AFTER.match(after) and any(p.match(label) for p in _HEADINGS):
+            found.append((start, end))
+    return found
 
 
 @register("copy.meta_label", Severity.CRITICAL, SEAMS, 'No template labels ("Who it is for:", "The facts:", "Hook:").')
 def check_meta_labels(rule: Rule, ctx: Context) -> list[QCIssue]:
     issues = []
-    seen: set[tuple[str, int]] = set()
-    for pattern in (META_LABEL, META_HEADING):
-        for match in pattern.finditer(ctx.doc.text):
-            field, start, end = ctx.doc.locate(match.start("label"), match.end())
-            if not field.is_copy or (field.name, start) in seen:
-                continue
-            seen.add((field.name, start))
-            issues.append(
-                issue(
-                    rule,
-                    field.name,
-                    start,
-                    end,
-                    f"{quote(field.text[start:end])} is a template label, not copy.",
-                    "Say it in a sentence the reader would want to read, or drop it.",
-                )
+    for start, end in meta_labels(ctx.doc.text):
+        field, start, end = ctx.doc.locate(start, end)
+        if not field.is_copy:
+            continue
+        shown = field.text[start:end].replace("**", "").replace("__", "")
+        issues.append(
+            issue(
+                rule,
+                field.name,
+                start,
+                end,
+                f"{quote(' '.join(shown.split()))} is a template label, not copy.",
+                "Say it in a sentence the reader would want to read, or drop it.",
             )
+        )
     return issues
 
 
 # --- copy.markup_dump ------------------------------------------------------------------------
 
 MARKUP_LITERAL = re.compile("|".join(f"(?:{p})" for p in _DATA["markup_literals"]))
-_VALUES = "|".join(re.escape(v) for v in _DATA["markup_values"])
+MARKUP_VALUES = tuple(_DATA["markup_values"])
+_VALUES = "|".join(re.escape(v) for v in MARKUP_VALUES)
 # A bare value: alone on its line, after "=" or "key:", or inside a data structure.
 MARKUP_VALUE = re.compile(
     r"(?m)(?:^[ \t]*(?P<alone>" + _VALUES + r")[ \t]*$)"
@@ -486,8 +522,13 @@ def _headings(field: TextField) -> list[QCIssue | tuple[int, int, str]]:
 def check_markup_dump(rule: Rule, ctx: Context) -> list[QCIssue]:
     issues = []
     suggestion = "Render the data as copy; print each heading once."
-    for pattern in (MARKUP_LITERAL, MARKUP_VALUE):
-        for match in pattern.finditer(ctx.doc.text):
+    text = ctx.doc.text
+    literals = any(mark in text for mark in ("{", "[", "<", "\\", " at 0x"))
+    values = any(value in text for value in MARKUP_VALUES)
+    for pattern in (MARKUP_LITERAL if literals else None, MARKUP_VALUE if values else None):
+        if pattern is None:
+            continue
+        for match in pattern.finditer(text):
             field, start, end = ctx.doc.locate(match.start(), match.end())
             words = field.text[start:end].strip()
             if not field.is_copy or not words:
@@ -504,11 +545,11 @@ def check_markup_dump(rule: Rule, ctx: Context) -> list[QCIssue]:
                 )
             )
     for field in ctx.copy_fields():
-        if field.key in ("body", "fields.body"):
+        if field.key in ("body", "fields.body") and "#" in field.text:
             for start, end, message in _headings(field):
                 issues.append(issue(rule, field.name, start, end, message, suggestion))
-    for field in ctx.copy_fields():
-        if field.text.strip() in _DATA["markup_values"] and not any(i.field == field.name for i in issues):
+    for field in ctx.copy_fields() if values else ():
+        if field.text.strip() in MARKUP_VALUES and not any(i.field == field.name for i in issues):
             issues.append(
                 issue(rule, field.name, 0, len(field.text), f"{quote(field.text)} is data printed as text.", suggestion)
             )
@@ -522,7 +563,7 @@ TESTIMONIAL_WORDS = int(_DATA["testimonial_words"])
 PAIN_FRAME = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(f)) for f in PAIN_FRAMES) + r")(?!\w)")
 
 
-def testimonial_sequences(brief: Brief) -> dict[tuple[str, ...], str]:
+def testimonial_sequences(brief: Brief) -> Sequences:
     """Word sequences that identify a testimonial: the whole of a short one, any run of
     `testimonial_words` words of a long one."""
     found: dict[tuple[str, ...], str] = {}
@@ -533,7 +574,7 @@ def testimonial_sequences(brief: Brief) -> dict[tuple[str, ...], str]:
         grams = {words} if len(words) <= TESTIMONIAL_WORDS else ngrams(words, TESTIMONIAL_WORDS)
         for gram in grams:
             found.setdefault(gram, text)
-    return found
+    return Sequences(found)
 
 
 @register(
@@ -548,7 +589,7 @@ def check_praise_as_pain(rule: Rule, ctx: Context) -> list[QCIssue] | None:
         return None
     issues = []
     for field in ctx.copy_fields():
-        spans = find_sequences(field.text, sequences)
+        spans = sequences.find(field.text)
         if not spans:
             continue
         found = units(field.text)

@@ -32,7 +32,7 @@ Word = tuple[str, int, int]
 @lru_cache(maxsize=8192)
 def words_at(text: str) -> tuple[Word, ...]:
     """(folded word, start, end) of each word of `text`, offsets in `text` as written."""
-    return tuple((m.group(), start, end) for m, start, end in folded_matches(TOKEN, text))
+    return tuple([(m.group(), start, end) for m, start, end in folded_matches(TOKEN, text)])
 
 
 def verb_stem(word: str) -> str:
@@ -52,20 +52,44 @@ def is_number(word: str) -> bool:
     return word[:1].isdigit()
 
 
-def find_sequences(text: str, sequences: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+class Sequences:
+    """Word sequences to look for, indexed by their first word: a text is read once, and only the
+    places that start like a sequence are compared."""
+
+    def __init__(self, sequences: Iterable[tuple[str, ...]]) -> None:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for sequence in set(sequences):
+            if sequence:
+                by_first.setdefault(sequence[0], []).append(sequence)
+        self.by_first = {first: tuple(sorted(seqs, key=len, reverse=True)) for first, seqs in by_first.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_first)
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Spans of `text` covered by any of the sequences, overlapping ones merged, in order."""
+        if not self.by_first or not text:
+            return []
+        words = words_at(text)
+        folded = [w for w, _, _ in words]
+        by_first = self.by_first
+        covered = []
+        for i, word in enumerate(folded):
+            candidates = by_first.get(word)
+            if candidates is None:
+                continue
+            for sequence in candidates:
+                size = len(sequence)
+                if tuple(folded[i : i + size]) == sequence:
+                    covered.append((i, i + size))
+                    break
+        return [(words[a][1], words[b - 1][2]) for a, b in merge(covered)]
+
+
+def find_sequences(text: str, sequences: Sequences | Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Spans of `text` covered by any of the word `sequences`, overlapping ones merged, in order."""
-    wanted = frozenset(sequences)
-    if not wanted or not text:
-        return []
-    words = words_at(text)
-    folded = [w for w, _, _ in words]
-    sizes = sorted({len(s) for s in wanted})
-    covered: list[tuple[int, int]] = []
-    for size in sizes:
-        for i in range(len(folded) - size + 1):
-            if tuple(folded[i : i + size]) in wanted:
-                covered.append((i, i + size))
-    return [(words[a][1], words[b - 1][2]) for a, b in merge(covered)]
+    index = sequences if isinstance(sequences, Sequences) else Sequences(sequences)
+    return index.find(text)
 
 
 def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
