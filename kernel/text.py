@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,25 +143,47 @@ def _folded(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
     return _fold_mapped(text)
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
 def _fold_mapped(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """Fold one character cluster (a base and its combining marks) at a time, keeping offsets."""
+    """Fold `text` keeping offsets: ASCII stretches as they are (lower-cased), the rest one
+    character cluster (a base and its combining marks) at a time."""
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
+    position = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = run.span()
+        # A combining mark composes with the character before it ("e" + U+0301 is "é").
+        if start > position and unicodedata.combining(text[start]):
+            start -= 1
+        if start > position:
+            pieces.append(text[position:start].lower())
+            starts.extend(range(position, start))
+            ends.extend(range(position + 1, start + 1))
+        _fold_clusters(text, start, end, pieces, starts, ends)
+        position = end
+    if position < len(text):
+        pieces.append(text[position:].lower())
+        starts.extend(range(position, len(text)))
+        ends.extend(range(position + 1, len(text) + 1))
+    return "".join(pieces), tuple(starts), tuple(ends)
+
+
+def _fold_clusters(text: str, index: int, stop: int, pieces: list[str], starts: list[int], ends: list[int]) -> None:
+    while index < stop:
         end = index + 1
         if _FORMAT_CHARS.match(text, index):
             index = end
             continue
-        while end < size and unicodedata.combining(text[end]):
+        while end < stop and unicodedata.combining(text[end]):
             end += 1
         piece = unicodedata.normalize("NFKC", text[index:end]).translate(_CONFUSABLES).casefold()
         pieces.append(piece)
         starts.extend([index] * len(piece))
         ends.extend([end] * len(piece))
         index = end
-    return "".join(pieces), tuple(starts), tuple(ends)
 
 
 @dataclass(frozen=True)
@@ -231,15 +253,18 @@ def find_terms(text: str, terms: Sequence[str], *, allowed_phrases: Sequence[str
     return hits
 
 
-def folded_matches(pattern: re.Pattern[str], text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+def folded_matches(pattern: re.Pattern[str], text: str) -> list[tuple[re.Match[str], int, int]]:
     """Each match of `pattern` (written for folded text: lower case, plain letters) in `fold(text)`,
     with the start and end of the characters it covers in `text` as written."""
     folded, starts, ends = _folded(text)
+    if starts is None or ends is None:
+        return [(m, m.start(), m.end()) for m in pattern.finditer(folded)]
+    found = []
     for match in pattern.finditer(folded):
         start, end = match.span()
-        if starts is not None and ends is not None:
-            if start == end:
-                start = end = starts[start] if start < len(starts) else len(text)
-            else:
-                start, end = starts[start], ends[end - 1]
-        yield match, start, end
+        if start == end:
+            start = end = starts[start] if start < len(starts) else len(text)
+        else:
+            start, end = starts[start], ends[end - 1]
+        found.append((match, start, end))
+    return found

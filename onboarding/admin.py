@@ -30,6 +30,7 @@ from kernel.admin import (
 from kernel.channels import label as channel_label
 from onboarding.domain import CHANNELS, Brief, BriefStatus
 from onboarding.models import BriefRecord, IntakeRecord
+from onboarding.services import brief_warnings
 
 STATUS_TONES = {
     BriefStatus.NORMALIZED: "info",
@@ -83,7 +84,21 @@ class BriefRecordAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("client", "product", "status_badge", "channel_list", "timeline", "budget", "sponsored")}),
+        (
+            None,
+            {
+                "fields": (
+                    "client",
+                    "product",
+                    "status_badge",
+                    "channel_list",
+                    "timeline_section",
+                    "budget",
+                    "sponsored",
+                )
+            },
+        ),
+        ("Warnings", {"fields": ("warnings",)}),
         ("Related work", {"fields": ("related_links",)}),
         ("Goals", {"fields": ("goals_table",), "classes": ("aicmo-wide",)}),
         ("Audience", {"fields": ("audience_section",), "classes": ("aicmo-wide",)}),
@@ -117,6 +132,14 @@ class BriefRecordAdmin(ReadOnlyModelAdmin):
         days = (obj.timeline_end - obj.timeline_start).days + 1
         return f"{date_range(obj.timeline_start, obj.timeline_end)} ({days} days)"
 
+    @admin.display(description="timeline")
+    def timeline_section(self, obj: BriefRecord) -> SafeString:
+        return _render("admin/onboarding/brief/timeline.html", timeline=self._brief(obj).timeline)
+
+    @admin.display(description="warnings")
+    def warnings(self, obj: BriefRecord) -> SafeString:
+        return _render("admin/onboarding/brief/warnings.html", warnings=brief_warnings(brief=self._brief(obj)))
+
     # -- the normalized brief, for reading ----------------------------------------------------
 
     def _brief(self, obj: BriefRecord) -> Brief:
@@ -133,7 +156,10 @@ class BriefRecordAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="product")
     def product(self, obj: BriefRecord) -> SafeString:
-        return _render("admin/onboarding/brief/product.html", product=self._brief(obj).product)
+        product = self._brief(obj).product
+        return _render(
+            "admin/onboarding/brief/product.html", product=product, kind_label=product.kind.replace("_", " ")
+        )
 
     @admin.display(description="budget")
     def budget(self, obj: BriefRecord) -> str:

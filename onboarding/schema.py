@@ -93,7 +93,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HASHTAG_BODY = re.compile(r"\w+")
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-_PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 ()./-]*[0-9]")
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9(][0-9 ()./-]*[0-9]")
 # C0 and C1 controls; one-line text refuses all of them, multi-line text keeps line feeds and tabs.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -141,3 +141,28 @@ def test_briefs_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, ba
     record = BriefRecord.objects.get(id=bakery.id)
     assert (record.client_name, record.status) == ("Crumb & Kettle Bakery", "normalized")
     assert IntakeRecord.objects.get(id=bakery.intake_id).payload != "{}"
+
+
+def test_brief_page_shows_every_typed_fact_and_the_warnings(admin_client):
+    """Phone, time zone, kind, category, alternative, price, offer expiry, search terms, testimonials,
+    launch, key dates and allowed phrases are on the brief's page, with the intake's warnings."""
+    # given
+    brief = submit("nonprofit-appeal.json", client={"name": "Full Plates Food Bank", "phone": "(937) 555-0123"})
+    # when
+    page = admin_client.get(reverse("admin:onboarding_briefrecord_change", args=[brief.id])).content.decode()
+    # then
+    for text in (
+        "(937) 555-0123",
+        "not given (times are UTC)",
+        "nonprofit cause",
+        "local food bank",
+        "giving nothing this year",
+        "Any amount; $25 provides 75 meals",
+        "31 December 2027",
+        "donate to food bank dayton",
+        "I give monthly because I can see where it goes.",
+        "Content starts 15 Nov 2027",
+        "Giving Tuesday",
+        "client.timezone",
+    ):
+        assert text in page, text

@@ -128,3 +128,36 @@ def test_find_by_fingerprint_returns_the_newest_brief_that_is_not_archived(brief
     assert briefs.find_by_fingerprint("f" * 64) == latest
     assert briefs.find_by_fingerprint("d" * 64) is None
     assert briefs.find_by_fingerprint("0" * 64) is None
+
+
+def test_every_typed_fact_round_trips(briefs):
+    """Phone, time zone, kind, category, alternative, price, offer expiry, search terms, testimonials,
+    launch, key dates and allowed phrases come back as stored, in both modes."""
+    from onboarding.domain import Audience, Brand, Client, KeyDate, Product, Timeline
+
+    intake = make_intake()
+    brief = make_brief(
+        intake,
+        client=Client(name="Buckeye Rapid Plumbing", phone="(614) 555-0182", timezone="America/New_York"),
+        product=Product(
+            name="24/7 Emergency Plumbing",
+            kind="local_service",
+            category="emergency plumber",
+            alternative="waiting until Monday",
+            price="$89 call-out fee",
+            offer_expires=dt.date(2027, 2, 15),
+        ),
+        audience=Audience(
+            description="Columbus homeowners", search_terms=("emergency plumber columbus",), testimonials=("Fast.",)
+        ),
+        timeline=Timeline(
+            start=dt.date(2027, 1, 4),
+            end=dt.date(2027, 2, 28),
+            launch=dt.date(2027, 1, 11),
+            key_dates=(KeyDate(dt.date(2027, 1, 20), "Open day"),),
+        ),
+        brand=Brand(banned_terms=("luxury",), allowed_phrases=("Small Luxury Hotels of the World",)),
+    )
+    added = briefs.add(intake=intake, brief=brief)
+    assert briefs.get(brief.id) == added
+    assert added == dataclasses.replace(brief, created_at=added.created_at, updated_at=added.updated_at)

@@ -60,10 +60,17 @@ def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
 
-def test_there_are_at_least_the_four_named_examples():
-    """The repository ships the four example briefs the docs refer to."""
+def test_there_are_at_least_the_six_named_examples():
+    """The repository ships the six example briefs the docs refer to."""
     names = {p.name for p in example_paths()}
-    assert {"b2b-saas-launch.json", "local-bakery.json", "regulated-finance.json", "all-channels.json"} <= names
+    assert {
+        "b2b-saas-launch.json",
+        "local-bakery.json",
+        "regulated-finance.json",
+        "all-channels.json",
+        "nonprofit-appeal.json",
+        "local-service.json",
+    } <= names
 
 
 @pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
@@ -92,6 +99,8 @@ def test_every_example_normalizes_into_a_deliverable_brief(path):
         ("local-bakery", {"instagram", "facebook", "email"}),
         ("regulated-finance", {"linkedin", "email", "blog"}),
         ("all-channels", set(CHANNELS)),
+        ("nonprofit-appeal", {"email", "facebook", "instagram", "blog"}),
+        ("local-service", {"google_ads", "facebook", "email"}),
     ],
 )
 def test_examples_plan_the_channels_their_scenario_names(name, channels):

@@ -54,6 +54,24 @@ def test_every_new_fact_is_read_into_the_brief():
     assert brief.brand.allowed_phrases == ("Small Luxury Hotels of the World",)
 
 
+@pytest.mark.parametrize(
+    "phone", ["+15035550100", "(503) 555-0100", "503.555.0100", "020 7946 0321", "+44 20 7946 0321"]
+)
+def test_phone_numbers_are_kept_as_written(phone):
+    assert normalize(with_changes(client={"phone": phone})).client.phone == phone
+
+
+def test_every_example_uses_the_typed_facts():
+    """The shipped examples say what kind of product they sell, in which time zone, with search terms."""
+    from onboarding.tests.test_intake import example_paths
+
+    for path in example_paths():
+        brief = normalize(m.parse_intake_text(path.read_text(encoding="utf-8")))
+        assert brief.product.kind and brief.product.category and brief.product.alternative, path.name
+        assert brief.client.timezone and brief.audience.search_terms and brief.audience.testimonials, path.name
+        assert m.intake_warnings(brief) == (), path.name
+
+
 def test_launch_defaults_to_the_start_and_facts_default_to_empty():
     brief = normalize(with_changes())
     assert brief.timeline.launch == brief.timeline.start == brief.timeline.first_publish_day

@@ -154,3 +154,55 @@ def test_queue_creates_a_pending_run_for_a_worker(settings, django_capture_on_co
     assert report["status"] == "pending"
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["args"] == [report["id"]]
+
+
+def test_the_same_file_twice_reuses_its_brief_unless_a_new_one_is_asked_for(media_root):
+    """The second run of an unchanged file says it reuses the brief (a new strategy version); --new-brief does not."""
+    # given
+    path = str(EXAMPLES / "local-service.json")
+    first = json.loads(run(path, "--json")[1])
+    # when
+    code, out, _ = run(path)
+    again = json.loads(run(path, "--json")[1])
+    fresh = json.loads(run(path, "--new-brief", "--json")[1])
+    # then
+    assert code == 0
+    assert f"reusing brief {first['brief_id']}" in out
+    assert (again["brief_id"], again["reused_brief"]) == (first["brief_id"], first["brief_id"])
+    assert again["strategy_version"] == 3
+    assert fresh["brief_id"] != first["brief_id"] and fresh["reused_brief"] is None
+    assert len(stored_runs_and_briefs()[1]) == 2
+
+
+def test_warnings_are_printed_before_the_run(tmp_path, media_root):
+    data = intake("local-service")
+    del data["client"]["timezone"]
+    code, _, err = run(write(tmp_path, data))
+    assert code == 0
+    assert "warning: client.timezone: not given" in err
+
+
+@pytest.mark.parametrize(
+    ("path", "spoil"),
+    [
+        ("client.name", lambda d: d["client"].update(name="Buckeye\r\nBcc: all@example.org")),
+        ("product.description", lambda d: d["product"].update(description="Pipes\u0000")),
+        ("audience.description", lambda d: d["audience"].update(description="Homeowners \ud83d")),
+        ("timeline.end", lambda d: d["timeline"].update(end="9999-02-28")),
+        ("timeline.end", lambda d: d["timeline"].update(end="2037-01-03")),
+        ("budget.amount", None),
+    ],
+    ids=["crlf", "nul", "surrogate", "y9999", "10-years", "5000-digits"],
+)
+def test_input_that_would_break_a_run_exits_2_naming_the_field_and_stores_nothing(tmp_path, path, spoil):
+    data = intake("local-service")
+    if spoil is None:
+        text = json.dumps(data).replace('"amount": 9000', '"amount": ' + "9" * 5000)
+    else:
+        spoil(data)
+        text = json.dumps(data)
+    code, out, err = run(write(tmp_path, text))
+    assert code == 2
+    assert f"{path}:" in err
+    assert out == ""
+    assert stored_runs_and_briefs() == ([], [])

@@ -125,3 +125,101 @@ def test_an_unknown_brief_is_a_404(api, suffix):
     # then
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": BRIEF_NOT_FOUND.format(brief_id=missing)}
+
+
+# --- the same intake twice, warnings, and input that must never break a run ------------------------------
+
+
+def test_the_same_intake_posted_twice_is_one_brief_unless_a_new_one_is_asked_for(api):
+    """A second POST of equal content answers 200 with the first brief; `?new=1` makes a second brief."""
+    # given
+    body = example_intake("local-bakery")
+    first = api.post(BRIEFS, data=body, content_type="application/json")
+    # when
+    again = api.post(BRIEFS, data=body, content_type="application/json")
+    forced = api.post(f"{BRIEFS}?new=1", data=body, content_type="application/json")
+    # then
+    assert (first.status_code, again.status_code, forced.status_code) == (201, 200, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Location"] == first["Location"]
+    assert forced.json()["id"] != first.json()["id"]
+    assert api.get(BRIEFS).json()["count"] == 2
+
+
+def test_each_new_fact_comes_back_from_the_api(api):
+    """The typed facts round-trip: what the intake said is what the brief reads."""
+    # given
+    intake = json.loads(example_intake("local-service"))
+    # when
+    brief = api.post(BRIEFS, data=json.dumps(intake), content_type="application/json").json()
+    # then
+    assert brief["client"]["phone"] == intake["client"]["phone"]
+    assert brief["client"]["timezone"] == "America/New_York"
+    product = brief["product"]
+    assert (product["kind"], product["category"], product["offer_expires"]) == (
+        "local_service",
+        "emergency plumber",
+        "2027-02-15",
+    )
+    assert product["alternative"] == intake["product"]["alternative"]
+    assert product["price"] == intake["product"]["price"]
+    assert brief["audience"]["search_terms"] == intake["audience"]["search_terms"]
+    assert brief["audience"]["testimonials"] == intake["audience"]["testimonials"]
+    assert brief["timeline"]["launch"] == "2027-01-04"
+    assert brief["brand"]["allowed_phrases"] == []
+    assert brief["warnings"] == []
+    assert api.get(f"{BRIEFS}{brief['id']}/").json() == brief
+
+
+def test_warnings_name_a_missing_time_zone_and_a_disclaimer_too_long_for_search_ads(api):
+    # given
+    intake = json.loads(example_intake("local-service"))
+    del intake["client"]["timezone"]
+    intake["brand"]["disclaimers"] = [
+        "Ohio license PL.48213. Prices exclude parts and materials; visits after 10 p.m. carry a surcharge."
+    ]
+    # when
+    brief = api.post(BRIEFS, data=json.dumps(intake), content_type="application/json").json()
+    # then
+    paths = {w["path"]: w["message"] for w in brief["warnings"]}
+    assert paths["client.timezone"] == messages.NO_TIMEZONE
+    assert "Google Ads" in paths["brand.disclaimers[0]"] and "90" in paths["brand.disclaimers[0]"]
+
+
+HOSTILE = [
+    ("client.name", lambda i: i["client"].update(name="Buckeye\r\nBcc: all@example.org")),
+    ("product.description", lambda i: i["product"].update(description="Pipes\u0000")),
+    ("audience.description", lambda i: i["audience"].update(description="Homeowners \ud83d")),
+    ("budget.amount", None),
+    ("timeline.end", lambda i: i["timeline"].update(end="9999-02-28")),
+    ("timeline.end", lambda i: i["timeline"].update(end="2037-01-03")),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "spoil"), HOSTILE, ids=["crlf", "nul", "surrogate", "5000-digits", "y9999", "10-years"]
+)
+def test_input_that_would_break_a_run_is_a_400_naming_the_field_and_stores_nothing(api, path, spoil):
+    # given
+    intake = json.loads(example_intake("local-service"))
+    if spoil is None:
+        body = json.dumps(intake).replace('"amount": 9000', '"amount": ' + "9" * 5000)
+    else:
+        spoil(intake)
+        body = json.dumps(intake)
+    # when
+    response = api.post(BRIEFS, data=body, content_type="application/json")
+    # then
+    assert response.status_code == 400, response.content
+    assert path in response.json()["error"]["fields"]
+    assert api.get(BRIEFS).json()["count"] == 0
+
+
+def test_a_language_the_generator_cannot_write_is_a_400_on_language(api):
+    intake = json.loads(example_intake("local-service"))
+    intake["language"] = "fr-FR"
+    response = api.post(BRIEFS, data=json.dumps(intake), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "language": [messages.LANGUAGE_NOT_WRITTEN.format(tag="fr-FR", languages="en")]
+    }

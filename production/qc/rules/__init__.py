@@ -21,6 +21,7 @@ from production.qc.rules import (  # noqa: F401 (imported to register their rule
     length,
     links,
     readability,
+    seams,
     terms,
 )
 from production.qc.rules.base import (

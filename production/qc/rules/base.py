@@ -215,6 +215,11 @@ class Document:
             position += len(field.text) + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(f.text for f in self.fields)
 
+    @functools.cached_property
+    def folded(self) -> str:
+        """`kernel.text.fold` of the whole draft, for quick "is this word anywhere?" checks."""
+        return fold_term(self.text)
+
     def locate(self, start: int, end: int) -> tuple[TextField, int, int]:
         """The field holding text[start:end], and the offsets inside it."""
         index = bisect.bisect_right(self.starts, start) - 1
@@ -287,6 +292,8 @@ class Context:
     texts: tuple[TextField, ...]
     facts: Memo
     run: Memo | None = None
+    # Planning notes beyond the brief's (the strategy's tactics): never to appear in public copy.
+    notes: tuple[str, ...] = ()
 
     @functools.cached_property
     def doc(self) -> Document:
@@ -314,6 +321,7 @@ def context_for(
     facts: Memo | None = None,
     run: Memo | None = None,
     texts: tuple[TextField, ...] | None = None,
+    notes: Sequence[str] = (),
 ) -> Context:
     return Context(
         draft=draft,
@@ -321,6 +329,7 @@ def context_for(
         texts=text_fields(draft) if texts is None else texts,
         facts=Memo(brief) if facts is None else facts,
         run=run,
+        notes=tuple(n for n in notes if n and n.strip()),
     )
 
 
@@ -355,8 +364,29 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     flat = " ".join(text.split())
     if len(flat) > limit:
         half = (limit - 3) // 2
-        flat = f"{flat[:half].rstrip()}...{flat[-half:].lstrip()}"
+        head, tail = flat[:half], flat[-half:]
+        # Cut between words: the quote shows whole words on both sides of the "...".
+        head = head[: head.rfind(" ")] if " " in head else head
+        tail = tail[tail.find(" ") + 1 :] if " " in tail else tail
+        flat = f"{head}...{tail}"
     return f"'{flat}'"
+
+
+CONTEXT_CHARS = 30
+
+
+def around(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
+    """The words around text[start:end], marked with "..." where cut: "...of Small Luxury Hotels..."."""
+    left = max(0, start - chars)
+    right = min(len(text), end + chars)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    snippet = " ".join(text[left:right].split())
+    return f"{'...' if left > 0 else ''}{snippet}{'...' if right < len(text) else ''}"
 
 
 def field_named(ctx: Context, name: str) -> TextField | None:
@@ -402,7 +432,8 @@ TOKEN = re.compile(r"[^\W_]+")
 def tokens(text: str) -> tuple[str, ...]:
     """The words of `text` for sequence comparisons: folded, accents kept, split at any non-letter
     ("Month-end close: 2,000" -> month, end, close, 2, 000)."""
-    return tuple(TOKEN.findall(fold_term(text)))
+    folded = fold_term(text)
+    return tuple(TOKEN.findall(folded))
 
 
 def clean_terms(terms: Sequence[str]) -> list[str]:

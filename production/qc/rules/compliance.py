@@ -26,7 +26,7 @@ from production.qc.rules.base import (
     tokens,
     urls,
 )
-from production.qc.rules.words import FUNCTION_WORDS, find_sequences, is_number
+from production.qc.rules.words import FUNCTION_WORDS, Sequences, is_number
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 _DATA = load_data("compliance")
 # Alternatives in order of preference: "[TBD: price]" is one placeholder, not also "TBD".
 PLACEHOLDER = re.compile("|".join(f"(?:{p})" for p in _DATA["placeholders"]))
+PLACEHOLDER_MARKS = ("{", "[", "TODO", "TBD", "TBC", "FIXME", "XXX")
 EXAMPLE_DOMAINS = tuple(_DATA["example_domains"])
 DISCLOSURE = re.compile(_DATA["disclosure"])
 DISCLOSURE_LABEL = re.compile(_DATA["disclosure_label"])
@@ -97,6 +98,9 @@ def check_unpaid_disclosure(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     if ctx.brief.sponsored or ctx.draft.channel in channels.PAID_CHANNELS:
         return None
     issues = []
+    folded = ctx.doc.folded
+    if not any(word in folded for word in ("ad", "sponsored", "advertisement", "paid partnership", "promoted")):
+        return issues
     for field, found_start, found_end in ctx.doc.search(DISCLOSURE_LABEL, folded=False):
         if not field.is_copy:
             continue
@@ -123,7 +127,10 @@ def check_unpaid_disclosure(rule: Rule, ctx: Context) -> list[QCIssue] | None:
 def check_placeholders(rule: Rule, ctx: Context) -> list[QCIssue]:
     allowed = allowed_domains(ctx.brief)
     issues = []
-    for field, start, end in ctx.doc.search(PLACEHOLDER, folded=False):
+    text = ctx.doc.text
+    # The pattern is slow to scan; it can only match where one of these is written.
+    candidates = any(mark in text for mark in PLACEHOLDER_MARKS) or "lorem" in ctx.doc.folded
+    for field, start, end in ctx.doc.search(PLACEHOLDER, folded=False) if candidates else ():
         issues.append(
             issue(
                 rule,
@@ -159,7 +166,7 @@ class OfferWords:
     """The word sequences that say "this is the offer": only the offer has them among the brief's facts."""
 
     expires: date | None
-    sequences: frozenset[tuple[str, ...]]
+    sequences: Sequences
 
 
 def _other_facts(brief: Brief) -> list[str]:
@@ -194,7 +201,7 @@ def offer_words(brief: Brief) -> OfferWords:
         pair = offer[i : i + 2]
         if len(pair) == 2 and any(is_number(w) for w in pair) and not all(w in FUNCTION_WORDS for w in pair):
             sequences.add(pair)
-    return OfferWords(expires=brief.product.offer_expires, sequences=frozenset(sequences - shared))
+    return OfferWords(expires=brief.product.offer_expires, sequences=Sequences(sequences - shared))
 
 
 def _local_day(ctx: Context) -> date:
@@ -226,18 +233,21 @@ def check_expired_offer(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     issues = []
     for field in ctx.copy_fields():
         if field.key == "offer" and field.text.strip():
-            found = [(0, len(field.text))]
+            spans = [(0, len(field.text))]
         else:
-            found = find_sequences(field.text, words.sequences)
-        for start, end in found[:1]:
-            issues.append(
-                issue(
-                    rule,
-                    field.name,
-                    start,
-                    end,
-                    f"{quote(field.text[start:end])} promotes the offer; this asset is {when}.",
-                    "Drop the offer from this asset or schedule it before the offer ends.",
-                )
+            spans = words.sequences.find(field.text)
+        if not spans:
+            continue
+        # One issue per field, from the first mention of the offer to the last.
+        start, end = spans[0][0], spans[-1][1]
+        issues.append(
+            issue(
+                rule,
+                field.name,
+                start,
+                end,
+                f"{quote(field.text[start:end])} promotes the offer; this asset is {when}.",
+                "Drop the offer from this asset or schedule it before the offer ends.",
             )
+        )
     return issues

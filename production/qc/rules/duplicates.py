@@ -1,13 +1,36 @@
-"""Repetition within a run: near-duplicate drafts on one channel."""
+"""Repetition within a run: near-duplicate drafts on one channel, a sentence AICMO wrote used in
+two assets, two assets of a channel that open the same way."""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from kernel import channels
 from production.domain import Draft, QCIssue, Severity
-from production.qc.rules.base import Context, Rule, RunDrafts, TextField, issue, load_data, register, text_fields
+from production.qc.rules.base import (
+    URL,
+    Context,
+    Rule,
+    RunDrafts,
+    TextField,
+    issue,
+    load_data,
+    loose_key,
+    quote,
+    register,
+    text_fields,
+    tokens,
+)
+from production.qc.rules.email import OPT_OUT
+from production.qc.rules.facts import public_facts
+from production.qc.rules.words import units, words_at
+
+if TYPE_CHECKING:
+    from onboarding.domain import Brief
 
 _DATA = load_data("duplicates")
 SHINGLE_SIZE = int(_DATA["shingle_size"])
@@ -17,10 +40,10 @@ DUPLICATE_JACCARD = float(_DATA["duplicate_jaccard"])
 def shingles(draft: Draft, texts: Sequence[TextField] | None = None) -> frozenset[tuple[str, ...]]:
     """The draft's word shingles (`texts`: its text fields, when already read)."""
     texts = text_fields(draft) if texts is None else texts
-    words = [w.casefold() for f in texts if f.is_copy for w in channels.WORD.findall(f.text)]
+    words = [w for f in texts if f.is_copy for w in tokens(f.text)]
     if len(words) < SHINGLE_SIZE:
         return frozenset({tuple(words)}) if words else frozenset()
-    return frozenset(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
+    return frozenset(zip(*(words[i:] for i in range(SHINGLE_SIZE)), strict=False))
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
@@ -68,4 +91,210 @@ def check_duplicates(rule: Rule, ctx: Context) -> list[QCIssue] | None:
             "Rewrite it with another angle, proof point or hook.",
         )
         for key, similarity in sorted(twins)
+    ]
+
+
+# --- sentences and openings AICMO repeats ----------------------------------------------------
+
+REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
+OPENING_WORDS = int(_DATA["opening_words"])
+# Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
+REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
+_OPENING_LEAD = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    key: tuple[str, ...]
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+def brief_text(brief: Brief) -> str:
+    """Every public fact of the brief as one string of words, for "is this the brief's own sentence?"."""
+    return " | " + " | ".join(" ".join(tokens(t)) for t in public_facts(brief)) + " | "
+
+
+def _written(sentence: tuple[str, ...], brief_words: str) -> bool:
+    """Whether AICMO wrote the sentence, rather than quoting the brief's own words."""
+    return f" {' '.join(sentence)} " not in brief_words
+
+
+def _footer_like(text: str, address: str) -> bool:
+    return bool(OPT_OUT.search(text)) or (bool(address) and address in loose_key(text))
+
+
+@lru_cache(maxsize=8192)
+def sentence_words(text: str) -> tuple[str, ...]:
+    """A sentence's words for comparison: no URLs, no disclosure label in front."""
+    return tokens(URL.sub(" ", text[_OPENING_LEAD.match(text).end() :]))
+
+
+def draft_sentences(
+    run: RunDrafts, draft: Draft, brief_words: str, address: str, repeatable: frozenset[tuple[str, ...]]
+) -> dict[tuple[str, ...], Sentence]:
+    """The sentences of 6+ words AICMO wrote in one draft, first place each is written."""
+    found: dict[tuple[str, ...], Sentence] = {}
+    for field in run.texts[draft.id]:
+        if not field.is_copy or field.key in REPEATABLE_KEYS:
+            continue
+        for unit in units(field.text):
+            words = sentence_words(unit.text)
+            if len(words) < REPEATED_SENTENCE_WORDS or words in found or words in repeatable:
+                continue
+            if not _written(words, brief_words) or _footer_like(unit.text, address):
+                continue
+            found[words] = Sentence(words, field.name, unit.start, unit.end, unit.text)
+    return found
+
+
+def repeatable_sentences(run: RunDrafts) -> frozenset[tuple[str, ...]]:
+    """Sentences of the parts that repeat by design (the legal footer), wherever they are printed."""
+    return frozenset(
+        sentence_words(unit.text)
+        for texts in run.texts.values()
+        for field in texts
+        if field.key in REPEATABLE_KEYS
+        for unit in units(field.text)
+    )
+
+
+@dataclass(frozen=True)
+class RunSentences:
+    by_draft: Mapping[Any, dict[tuple[str, ...], Sentence]]
+    where: Mapping[tuple[str, ...], list[str]]
+    # Sentences written twice in one field of one draft: (draft id, field) -> [Sentence of the second]
+    twice: Mapping[Any, list[Sentence]]
+
+
+def run_sentences_for(brief: Brief) -> Any:
+    brief_words = brief_text(brief)
+    address = loose_key(brief.client.postal_address)
+
+    def build(run: RunDrafts) -> RunSentences:
+        repeatable = repeatable_sentences(run)
+        by_draft = {d.id: draft_sentences(run, d, brief_words, address, repeatable) for d in run.drafts}
+        where: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for draft in run.drafts:
+            for key in by_draft[draft.id]:
+                where[key].append(draft.key)
+        twice: dict[Any, list[Sentence]] = defaultdict(list)
+        for draft in run.drafts:
+            for field in run.texts[draft.id]:
+                if not field.is_copy or field.key in REPEATABLE_KEYS:
+                    continue
+                seen: set[tuple[str, ...]] = set()
+                for unit in units(field.text):
+                    words = sentence_words(unit.text)
+                    if len(words) < REPEATED_SENTENCE_WORDS or words in repeatable:
+                        continue
+                    if words in seen:
+                        twice[draft.id].append(Sentence(words, field.name, unit.start, unit.end, unit.text))
+                    seen.add(words)
+        return RunSentences(by_draft=by_draft, where=where, twice=twice)
+
+    return build
+
+
+@register(
+    "copy.repeated_sentence",
+    Severity.MAJOR,
+    "originality",
+    "No sentence of 6+ words that AICMO wrote appears in two assets of a run (or twice in one).",
+    run_level=True,
+)
+def check_repeated_sentences(rule: Rule, ctx: Context) -> list[QCIssue] | None:
+    if ctx.run is None:
+        return None
+    sentences = ctx.run.get(ctx.facts.get(run_sentences_for))
+    issues = []
+    for key, sentence in sentences.by_draft.get(ctx.draft.id, {}).items():
+        others = sorted({k for k in sentences.where[key] if k != ctx.draft.key})
+        if others:
+            issues.append(
+                issue(
+                    rule,
+                    sentence.field,
+                    sentence.start,
+                    sentence.end,
+                    f"{quote(sentence.text)} also appears in {', '.join(others)}.",
+                    "Write this line for this asset: say it another way or say something else.",
+                )
+            )
+    for sentence in sentences.twice.get(ctx.draft.id, []):
+        issues.append(
+            issue(
+                rule,
+                sentence.field,
+                sentence.start,
+                sentence.end,
+                f"{quote(sentence.text)} is written twice in {sentence.field}.",
+                "Keep it once.",
+            )
+        )
+    return issues
+
+
+def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, int] | None:
+    """The first words of a draft's copy (after a disclosure label or a heading mark)."""
+    for field in run.texts[draft.id]:
+        if field.is_copy and field.name in ("body", "title") and field.text.strip():
+            if field.name == "title" and (draft.body or "").strip():
+                continue
+            lead = _OPENING_LEAD.match(field.text).end()
+            words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
+            if len(words) < OPENING_WORDS:
+                return None
+            return tuple(w for w, _, _ in words), field.name, words[0][1], words[-1][2]
+    return None
+
+
+@dataclass(frozen=True)
+class RunOpenings:
+    by_draft: Mapping[Any, tuple[tuple[str, ...], str, int, int] | None]
+    # Draft keys by (channel, opening words).
+    keys: Mapping[tuple[str, tuple[str, ...]], list[str]]
+
+
+def run_openings(run: RunDrafts) -> RunOpenings:
+    by_draft = {draft.id: opening(run, draft) for draft in run.drafts}
+    keys: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for draft in run.drafts:
+        opened = by_draft[draft.id]
+        if opened is not None:
+            keys[(draft.channel, opened[0])].append(draft.key)
+    return RunOpenings(by_draft=by_draft, keys=keys)
+
+
+@register(
+    "copy.same_opening",
+    Severity.MAJOR,
+    "originality",
+    "No two assets of one channel in a run open with the same first five words.",
+    run_level=True,
+)
+def check_same_opening(rule: Rule, ctx: Context) -> list[QCIssue] | None:
+    if ctx.run is None:
+        return None
+    openings = ctx.run.get(run_openings)
+    opened = openings.by_draft.get(ctx.draft.id)
+    if opened is None:
+        return []
+    words, field, start, end = opened
+    others = sorted(k for k in openings.keys.get((ctx.draft.channel, words), []) if k != ctx.draft.key)
+    if not others:
+        return []
+    text = next(t.text for t in ctx.texts if t.name == field)
+    return [
+        issue(
+            rule,
+            field,
+            start,
+            end,
+            f"{quote(text[start:end])} opens {', '.join(others)} too: two {ctx.draft.channel} assets "
+            "open the same way.",
+            "Open this one with another hook: a number, a question, a scene.",
+        )
     ]

@@ -11,6 +11,7 @@ from production.domain import QCIssue, Severity
 from production.qc.rules.base import (
     Context,
     Rule,
+    around,
     clean_terms,
     in_url,
     issue,
@@ -22,8 +23,6 @@ from production.qc.rules.base import (
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
-
-CONTEXT_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -43,20 +42,6 @@ def brand_terms(brief: Brief) -> BrandTerms:
         exclusions=tuple(clean_terms(brief.scope.exclusions)),
         names=tuple(clean_terms([brief.client.name, brief.product.name])),
     )
-
-
-def around(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
-    """The words around text[start:end], marked with "..." where cut: "...of Small Luxury Hotels..."."""
-    left = max(0, start - chars)
-    right = min(len(text), end + chars)
-    if left > 0:
-        space = text.find(" ", left, start)
-        left = space + 1 if space != -1 else left
-    if right < len(text):
-        space = text.rfind(" ", end, right)
-        right = space if space != -1 else right
-    snippet = " ".join(text[left:right].split())
-    return f"{'...' if left > 0 else ''}{snippet}{'...' if right < len(text) else ''}"
 
 
 @register("terms.banned", Severity.CRITICAL, "terms", "None of the brand's banned terms (whole words, any disguise).")
@@ -118,6 +103,9 @@ def check_required_terms(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     names = ctx.facts.get(brand_terms).names
     if not names:
         return None
+    # Most drafts name the brand as the brief spells it; accents are only ignored when they do not.
+    if any(True for _ in ctx.doc.find_terms(names)):
+        return []
     if find_terms(presence_key(ctx.doc.text), tuple(presence_key(n) for n in names)):
         return []
     return [
