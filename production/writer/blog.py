@@ -159,7 +159,9 @@ def _section(
         heading = c.line("blog.h2.proof")
         for proof in proofs:
             c.use(proof.source)
+        proofs = [p for p in proofs if c.new_in_asset(p.text)]
         bullets = "\n".join(f"- {capitalise(p.text)}" for p in proofs)
+        c.written(bullets)
         body = [c.line("blog.proof.intro"), bullets, c.line("blog.proof.outro")]
     elif name == "choose":
         if not c.facts.values:
@@ -206,9 +208,9 @@ def _faq(c: Composer) -> list[str]:
     pairs.append((c.line("blog.faq.q.who"), c.line("blog.faq.who")))
     for quote in c.facts.phrases:
         question = capitalise(quote.fact.text.strip())
-        if question.endswith("?") and c.fresh(question):
+        if question.endswith("?") and c.fresh(question) and c.new_in_asset(question):
             c.use(quote.fact.source)
-            c.remember(question)
+            c.written(question)
             pairs.append((question, c.line("blog.faq.value")))
             break
     if c.facts.price:

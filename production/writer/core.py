@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kernel.channels import CHANNEL_CATALOGUE
 from kernel.text import find_terms
+from production.qc.rules.base import URL, tokens
+from production.qc.rules.words import units
 from production.writer import bank
 from production.writer.facts import Facts, Pain, Quote, Value, category_phrase, lower_first
 from production.writer.grammar import (
@@ -68,6 +70,27 @@ def sentence_key(text: str) -> str:
     return fold(text).strip(" .!?…“”\"'")
 
 
+_DISCLOSURE_LEAD = re.compile(r"^\s*(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*", re.IGNORECASE)
+
+
+def sentence_keys(text: str) -> list[tuple[str, ...]]:
+    """The words of each sentence of REPEAT_WORDS or more words in `text`, as QC reads them."""
+    found = []
+    for unit in units(text):
+        key = tokens(URL.sub(" ", _DISCLOSURE_LEAD.sub("", unit.text)))
+        if len(key) >= REPEAT_WORDS:
+            found.append(key)
+    return found
+
+
+_SENTENCE_START = re.compile(r"([.!?][”\"]?\s+)([a-z])")
+
+
+def capitalise_sentences(text: str) -> str:
+    """A capital at the start of each sentence (a slot may have started one in lower case)."""
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), capitalise(text))
+
+
 @dataclass
 class WritingLog:
     """What a run has written so far: composed sentences, and each channel's openings."""
@@ -86,9 +109,10 @@ class WritingLog:
 
 
 @lru_cache(maxsize=16384)
-def _hits(static: str, terms: tuple[str, ...]) -> bool:
-    """Our own wording carries a claim word or one of `terms` (banned, excluded, avoided)."""
-    return bool(_CLAIMS.search(fold(static))) or bool(find_terms(static, terms))
+def _hits(static: str, terms: tuple[str, ...], preferred: tuple[str, ...] = ()) -> bool:
+    """Our own wording carries a claim word or one of `terms` (banned, excluded, avoided); the
+    brand's preferred wording itself is not a hit ("month-end" when "month end" is avoided)."""
+    return bool(_CLAIMS.search(fold(static))) or bool(find_terms(static, terms, allowed_phrases=preferred))
 
 
 def _number(*parts: object) -> int:
@@ -158,13 +182,17 @@ class Composer:
             *facts.exclusions,
             *(avoid for avoid, _use in facts.preferred),
         )
+        self.preferred_forms = tuple(use for _avoid, use in facts.preferred)
         self.offer = facts.offer_on(scheduled_at.date())
+        self.slot_number = _slot_of(key)
         self.focus: dict[str, Any] = {}
-        self._exempt = own_sentences(facts)
         self.templates: list[str] = []
         self._pending: set[str] = set()
-        # Lines already in this asset: a line is never written twice in one asset.
+        # Lines already in this asset: a line is never written twice in one asset, and no sentence
+        # of six or more words either (not even the brief's own).
         self.lines: set[str] = set()
+        self.asset_sentences: set[tuple[str, ...]] = set()
+        self.phrasings_used: set[tuple[str, str]] = set()
         # Short forms say each fact once: a line whose facts an earlier line already used is passed over.
         self.spend_facts = True
         self.spent: set[str] = set()
@@ -174,7 +202,10 @@ class Composer:
             proof=facts.proof_for(pillar) or _rotate(facts.proofs, self.number("proof")),
             phrase=_rotate(facts.phrases, self.number("phrase")),
             praise=_rotate(facts.testimonials, self.number("praise")),
-            search_term=_rotate(facts.search_terms, self.number("term")),
+            # Search terms go in turn: each blog article and ad group answers another one.
+            search_term=facts.search_terms[(self.slot_number - 1) % len(facts.search_terms)]
+            if facts.search_terms
+            else None,
         )
 
     # --- choices -------------------------------------------------------------------------------
@@ -252,7 +283,7 @@ class Composer:
     def render(self, text: str, salt: object = 0) -> str | None:
         """One phrasing filled in, or None when a slot has no fact or our wording breaks a brand rule."""
         text = self._static(self._resolve(text, salt))
-        if _hits(bank.SLOT.sub(" ", text), self.avoid_terms):
+        if _hits(bank.SLOT.sub(" ", text), self.avoid_terms, self.preferred_forms):
             return None
         used_before = dict(self.used)
         self._pending = set()
@@ -268,7 +299,7 @@ class Composer:
             position = match.end()
         out.append(text[position:])
         result = _SPACES.sub(" ", "".join(out)).replace(" ,", ",").replace(" .", ".").replace(" ?", "?").strip()
-        return capitalise(result)
+        return capitalise_sentences(result)
 
     def _breaks_rules(self, value: str, slot_name: str) -> bool:
         return not self.allowed_fact(value)
@@ -278,24 +309,22 @@ class Composer:
         brand avoids (allowed phrases aside), and no claim word the brief does not substantiate."""
         facts = self.facts
         terms = (*facts.banned, *facts.exclusions, *(avoid for avoid, _use in facts.preferred))
-        if find_terms(text, terms, allowed_phrases=facts.allowed_phrases):
+        if find_terms(text, terms, allowed_phrases=(*facts.allowed_phrases, *self.preferred_forms)):
             return False
         claims = [m.group(0) for m in _CLAIMS.finditer(fold(text))]
         substantiated = {fold(c) for c in facts.substantiated}
         return all(fold(claim) in substantiated for claim in claims)
 
     def fresh(self, text: str) -> bool:
-        """No sentence of REPEAT_WORDS or more words in `text` was written before in this run."""
-        for piece in split_sentences(text):
-            key = sentence_key(piece)
-            if len(words(piece)) >= REPEAT_WORDS and key not in self._exempt and key in self.log.sentences:
-                return False
-        return True
+        """No sentence of REPEAT_WORDS or more words in `text` was written before in this run
+        (sentences and words counted the way QC counts them; the brief's own sentences excepted)."""
+        return not any(key in self.log.sentences for key in self._counted(text))
 
     def remember(self, text: str) -> None:
-        for piece in split_sentences(text):
-            if len(words(piece)) >= REPEAT_WORDS:
-                self.log.sentences.add(sentence_key(piece))
+        self.log.sentences.update(self._counted(text))
+
+    def _counted(self, text: str) -> list[tuple[str, ...]]:
+        return [key for key in sentence_keys(text) if f" {' '.join(key)} " not in self.facts.brief_words]
 
     def line(
         self,
@@ -305,8 +334,12 @@ class Composer:
         min_chars: int = 0,
         opening: bool = False,
         accept: Callable[[str], bool] | None = None,
+        unique: bool = False,
     ) -> str:
-        """The first phrasing of `part` (in this asset's rotated order) that can be written; "" if none."""
+        """The first phrasing of `part` (in this asset's rotated order) that can be written; "" if none.
+
+        `unique`: a phrasing already used in this asset is passed over (two headlines of one ad are
+        not two versions of one sentence)."""
         phrasings = [
             p
             for p in bank.part(part)
@@ -319,6 +352,8 @@ class Composer:
         start = self.number(part) % len(phrasings)
         ordered = phrasings[start:] + phrasings[:start]
         for index, phrasing in enumerate(ordered):
+            if unique and (part, phrasing.text) in self.phrasings_used:
+                continue
             budget = min(x for x in (max_chars, phrasing.max) if x is not None) if (max_chars or phrasing.max) else None
             for attempt in range(4):
                 # A phrasing passed over leaves no trace in what this asset used.
@@ -333,11 +368,13 @@ class Composer:
                     continue
                 self.lines.add(sentence_key(text))
                 self.lines.update(sentence_key(piece) for piece in split_sentences(text))
+                self.asset_sentences.update(sentence_keys(text))
                 self.remember(text)
                 self.spent |= self._pending
                 if opening:
                     self.log.take_opening(self.channel, text)
                 self.templates.append(f"{part}#{(start + index) % len(phrasings)}")
+                self.phrasings_used.add((part, phrasing.text))
                 return text
         return ""
 
@@ -372,7 +409,18 @@ class Composer:
         if accept is not None and not accept(text):
             return False
         pieces = [sentence_key(text), *(sentence_key(piece) for piece in split_sentences(text))]
-        return not any(piece in self.lines for piece in pieces)
+        if any(piece in self.lines for piece in pieces):
+            return False
+        return not any(key in self.asset_sentences for key in sentence_keys(text))
+
+    def new_in_asset(self, text: str) -> bool:
+        """No sentence of `text` is already in this asset (for text written outside `line`)."""
+        return not any(key in self.asset_sentences for key in sentence_keys(text))
+
+    def written(self, text: str) -> None:
+        """Record text added to the asset outside `line` (lists, quotes, questions)."""
+        self.asset_sentences.update(sentence_keys(text))
+        self.remember(text)
 
     def _with_opener(self, text: str, salt: object) -> str:
         """`text` with a sentence adverbial in front (one time in five, none)."""
@@ -386,7 +434,7 @@ class Composer:
         if not openers or choice % 5 == 0 or len(words(first)) < REPEAT_WORDS or first.startswith(("“", '"')):
             return text
         opener = self._static(openers[choice // 5 % len(openers)])
-        if _hits(opener, self.avoid_terms):
+        if _hits(opener, self.avoid_terms, self.preferred_forms):
             return text
         return f"{opener} {lower_first(text, self.facts.proper)}"
 
@@ -415,26 +463,13 @@ _REUSABLE = frozenset(
 )
 
 
-_CLAUSES = re.compile(r";\s*|,\s+(?=[a-z])")
-
-
-@lru_cache(maxsize=64)
-def own_sentences(facts: Facts) -> frozenset[str]:
-    """The brief's own sentences and clauses (value propositions, proof points, offer, price,
-    disclaimers), as sentence keys: quoting them again is not the writer repeating itself."""
-    texts = [v.fact.text for v in facts.values] + [p.text for p in facts.proofs] + list(facts.disclaimers)
-    texts += [f.text for f in (facts.offer, facts.price) if f is not None]
-    found = set()
-    for text in texts:
-        found.add(sentence_key(text))
-        for piece in split_sentences(text):
-            found.add(sentence_key(piece))
-            found.update(sentence_key(part) for part in _CLAUSES.split(piece) if part.strip())
-    return frozenset(found)
-
-
 def campaign_slug(facts: Facts) -> str:
     return slug(facts.product.text, most_words=6) or slug(facts.client.text, most_words=6)
+
+
+def _slot_of(key: str) -> int:
+    parts = key.split("-")
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 1
 
 
 def _rotate(items: tuple[Any, ...], number: int) -> Any:

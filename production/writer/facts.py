@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from production.qc.rules.duplicates import brief_text
 from production.writer.grammar import base_verb, capitalise, clause, sentence, with_article, words
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
@@ -310,6 +311,8 @@ class Facts:
     preferred: tuple[tuple[str, str], ...]
     substantiated: tuple[str, ...]
     deliverables: tuple[str, ...]
+    # Every public fact's words, as QC compares them: a sentence found in it is the brief's own.
+    brief_words: str = ""
     dropped_link: str = ""
 
     def pain_for(self, pillar: Pillar | None) -> Pain | None:
@@ -439,5 +442,6 @@ def facts_of(brief: Brief) -> Facts:
         preferred=tuple((t.avoid, t.use) for t in brand.preferred_terms if t.avoid and t.use),
         substantiated=tuple(c.strip() for c in brand.substantiated_claims if c.strip()),
         deliverables=tuple(brief.scope.deliverables),
+        brief_words=brief_text(brief),
         dropped_link=dropped,
     )

@@ -38,7 +38,7 @@ def write_search_ad(c: Composer) -> Asset:
     most = limits.fields["headlines"].hard or 30
     described = limits.fields["descriptions"].hard or 90
     path_max = limits.fields["path1"].hard or 15
-    term = c.focus.get("search_term") or c.facts.category or c.facts.product
+    term = _theme(c)
     c.set_focus(search_term=term)
     c.spend_facts = False
     kind = c.facts.kind or "generic"
@@ -96,7 +96,12 @@ def write_search_ad(c: Composer) -> Asset:
     for _ in range(8):
         if len(descriptions) >= room:
             break
-        text = c.line("rsa.description", max_chars=described, min_chars=25)
+        text = c.line(
+            "rsa.description",
+            max_chars=described,
+            min_chars=25,
+            accept=lambda t: not any(fold(h) in fold(t) for h in headlines if len(h) > 12),
+        )
         if not text:
             break
         descriptions.append(text)
@@ -125,7 +130,7 @@ def write_search_ad(c: Composer) -> Asset:
         fields["landing_page_note"] = landing_note
     body = "\n".join(headlines) + "\n\n" + "\n".join(descriptions)
     return Asset(
-        title=f"Search ad: {term.text}",
+        title=f"Ad group {c.slot_number}: {term.text}",
         body=body,
         fields=fields,
         template=f"{c.asset_type}.ad-group",
@@ -185,13 +190,24 @@ def _fact_headlines(c: Composer, most: int) -> list[str]:
     return found[start:] + found[:start]
 
 
+def _theme(c: Composer) -> Any:
+    """The ad group's search-term theme: the brief's search terms in turn (one per ad group)."""
+    terms = c.facts.search_terms
+    if terms:
+        return terms[(c.slot_number - 1) % len(terms)]
+    return c.facts.category or c.facts.product
+
+
 def _headline(c: Composer, part: str, most: int, taken: set[str]) -> str:
-    return c.line(part, max_chars=most, accept=lambda text: fold(text) not in taken)
+    return c.line(part, max_chars=most, accept=lambda text: fold(text) not in taken, unique=True)
+
+
+_PATH_FILLER = frozenset(["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "with", "by", "from", "at", "your", "our"])
 
 
 def _paths(term: str, most: int) -> tuple[str, str]:
-    """Two display paths from the keyword theme's words, each whole words within `most` characters."""
-    words = slug(term).split("-")
+    """Two display paths from the keyword theme's content words, each whole words within `most` characters."""
+    words = [w for w in slug(term).split("-") if w not in _PATH_FILLER]
     paths: list[str] = []
     current = ""
     for word in words:
@@ -221,6 +237,8 @@ def _pins(brand: list[str], cta: str) -> list[dict[str, str]]:
 
 
 def _sitelinks(c: Composer, link: str) -> list[dict[str, str]]:
+    """Up to four sitelinks, each from a different fact."""
+    c.spend_facts = True
     out = []
     for _ in range(6):
         line = c.line("rsa.sitelink", accept=lambda t: _sitelink_fits(t))
@@ -230,6 +248,7 @@ def _sitelinks(c: Composer, link: str) -> list[dict[str, str]]:
         out.append({"text": text, "line1": description, "url": link})
         if len(out) == 4:
             break
+    c.spend_facts = False
     return out if len(out) >= 2 else []
 
 

@@ -288,8 +288,10 @@ def _words(paragraphs: list[str]) -> int:
 
 
 def _visual(c: Composer) -> dict[str, str]:
-    line = c.line("visual.scene")
+    # The alt text must be new to the run as well: it is copy a screen reader reads out.
+    line = c.line("visual.scene", accept=lambda t: c.fresh(t.partition(" || ")[2]))
     scene, _sep, alt = line.partition(" || ")
+    c.remember(alt)
     formats = ("Single image", "Carousel of three images", "Short vertical video (Reel)")
     fmt = formats[c.number("format") % len(formats)] if c.channel == "instagram" else "Single image"
     mood = {"warm": "warm and close", "playful": "bright and lively", "plain": "clean and factual"}.get(

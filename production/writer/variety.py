@@ -18,9 +18,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from production.writer.core import REPEAT_WORDS, own_sentences, sentence_key
+from production.qc.rules.base import INTERNAL_KEYS, LINK_KEYS, tokens
+from production.qc.rules.words import units
+from production.writer.core import REPEAT_WORDS, sentence_key
 from production.writer.facts import facts_of
-from production.writer.grammar import clause, split_sentences, words
+from production.writer.grammar import clause, words
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -28,41 +30,61 @@ if TYPE_CHECKING:
 
 MASK = "§"
 OWN_WORDS = 3
-_MARKUP = re.compile(r"^\s*(?:#{1,6}|[-*]|\d+[.)])\s+")
 _URL = re.compile(r"https?://\S+")
 
 
-def _exempt(brief: Brief) -> frozenset[str]:
-    return own_sentences(facts_of(brief))
+# Fields that are not copy (notes for the producers, links) or repeat by design (footer, hashtags).
+_NOT_COPY = INTERNAL_KEYS | LINK_KEYS | {"footer", "unsubscribe_url", "hashtags", "slug", "link_in_bio"}
 
 
 def _texts(draft: Draft) -> list[str]:
+    """The draft's copy: title, body (without the footer) and every text field a reader sees."""
     fields = draft.fields
     body = draft.body
     footer = fields.get("footer", "")
     if footer and footer in body:
         body = body.replace(footer, "")
-    return [body, *(fields.get(name, "") for name in ("subject", "preheader", "meta_description"))]
+    texts = [draft.title, body]
+    for name, value in fields.items():
+        if name in _NOT_COPY or name in ("title", "body"):
+            continue
+        texts += _strings(value)
+    return texts
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def composed_sentences(draft: Draft, brief: Brief) -> list[str]:
-    """The sentences of six or more words AICMO wrote in `draft`, in order."""
-    exempt = _exempt(brief)
+    """The sentences of six or more words AICMO wrote in `draft`, in order (counted as QC counts them)."""
+    return [s for text in _texts(draft) for s in composed_sentences_in(text, brief)]
+
+
+def composed_sentences_in(text: str, brief: Brief) -> list[str]:
+    facts = facts_of(brief)
     found = []
-    for text in _texts(draft):
-        if not isinstance(text, str):
-            continue
-        for line in text.splitlines():
-            line = _URL.sub("", _MARKUP.sub("", line)).strip()
-            for piece in split_sentences(line):
-                if len(words(piece)) >= REPEAT_WORDS and sentence_key(piece) not in exempt:
-                    found.append(piece)
+    for unit in units(text):
+        key = tokens(_URL.sub(" ", unit.text))
+        if len(key) >= REPEAT_WORDS and f" {' '.join(key)} " not in facts.brief_words:
+            found.append(unit.text)
     return found
 
 
-def repeated_in_run(drafts: Sequence[Draft], brief: Brief) -> dict[str, int]:
+def repeated_in_run(drafts: Sequence[Draft], brief: Brief) -> dict[tuple[str, ...], int]:
     """Composed sentences written more than once in one run, with their counts."""
-    counts = Counter(sentence_key(s) for d in drafts for s in composed_sentences(d, brief))
+    counts: Counter[tuple[str, ...]] = Counter()
+    for draft in drafts:
+        counts.update({tokens(s) for s in composed_sentences(draft, brief)})
+        for text in _texts(draft):
+            written = [tokens(s) for s in composed_sentences_in(text, brief)]
+            counts.update(k for k, n in Counter(written).items() if n > 1)
     return {s: n for s, n in counts.items() if n > 1}
 
 
