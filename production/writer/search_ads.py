@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from kernel.channels import CHANNEL_LIMITS
+from production.writer.contract import DANGLING
 from production.writer.core import Asset, Composer, fold
 from production.writer.grammar import slug
 
@@ -202,7 +203,8 @@ def _headline(c: Composer, part: str, most: int, taken: set[str]) -> str:
     return c.line(part, max_chars=most, accept=lambda text: fold(text) not in taken, unique=True)
 
 
-_PATH_FILLER = frozenset(["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "with", "by", "from", "at", "your", "our"])
+# Words a display path leaves out: it is built from the keyword theme's content words.
+_PATH_FILLER = DANGLING
 
 
 def _paths(term: str, most: int) -> tuple[str, str]:
