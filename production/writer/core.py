@@ -573,6 +573,20 @@ def _place(c: Composer, form: str) -> str | None:
     return c._fact(fact, text)
 
 
+def _description(c: Composer, form: str) -> str | None:
+    """The description as a noun phrase after "is" (`np`, only when it is one), a sentence (`s`)
+    or a clause after a colon (`lc`)."""
+    fact = c.facts.description
+    if fact is None:
+        return None
+    if form == "np":
+        shaped = Value.of(fact, c.facts.proper)
+        return c._fact(fact, shaped.lower() if shaped.shape == "noun" else None)
+    if form == "s":
+        return c._fact(fact, sentence(fact.text))
+    return c._fact(fact, lower_first(clause(fact.text), c.facts.proper))
+
+
 def _category(c: Composer, form: str) -> str | None:
     fact = c.facts.category
     if fact is None:
@@ -624,7 +638,7 @@ _SLOTS: dict[str, Callable[[Composer, str], str | None]] = {
     "client": _simple("client"),
     "category": _category,
     "alternative": _simple("alternative"),
-    "description": _simple("description"),
+    "description": _description,
     "price": _simple("price"),
     "phone": _simple("phone"),
     "place": _place,

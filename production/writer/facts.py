@@ -192,15 +192,7 @@ class Value:
         elif first in _PREDICATE_VERBS or (first.endswith("s") and first[:-1] in _IMPERATIVES):
             shape = "predicate"
         else:
-            shape = "noun"
-            for index, token in enumerate(tokens[1:6], start=1):
-                if token.lower() in _RELATIVE:
-                    break
-                if token.lower() in _FINITE:
-                    # "workouts you can do": a relative clause without its pronoun, still a noun phrase.
-                    reduced = tokens[index - 1].lower() in ("you", "we", "they", "i")
-                    shape = "clause" if index <= 4 and not reduced else "noun"
-                    break
+            shape = "clause" if _finite_verb_at(tokens) else "noun"
         return cls(fact=fact, shape=shape, body=body, proper=proper)
 
     @property
@@ -254,6 +246,32 @@ class Quote:
         """Quoted mid-sentence: “worth the wait”."""
         text = clause(self.fact.text.strip().strip('“”"'))
         return f"“{text}”"
+
+
+_DETERMINERS = frozenset(["a", "an", "the", "your", "our", "their", "my", "his", "her", "its", "this", "that", "every", "each", "any", "some", "no"])
+_PRONOUNS_SUBJECT = frozenset({"you", "we", "they", "i"})
+_MODALS = frozenset({"can", "could", "will", "would", "should", "may", "might", "must"})
+
+
+def _finite_verb_at(tokens: list[str]) -> bool:
+    """A finite verb among the first words after the subject ("Monthly gifts keep shelves stocked",
+    "Every $1 you give provides 3 meals"), not a relative clause ("A plan that adapts") nor a
+    relative without its pronoun ("workouts you can do")."""
+    for index, token in enumerate(tokens[1:6], start=1):
+        word, before = token.lower().strip(",;:"), tokens[index - 1].lower()
+        if word in _RELATIVE:
+            return False
+        if before in _DETERMINERS:
+            continue
+        verb = word in _FINITE or word in _IMPERATIVES or (word.endswith("s") and word[:-1] in _IMPERATIVES)
+        if not verb:
+            continue
+        two_back = tokens[index - 2].lower() if index >= 2 else ""
+        # "you give" / "you can do" inside the subject: a relative without its pronoun, not the verb.
+        if before in _PRONOUNS_SUBJECT or (before in _MODALS and two_back in _PRONOUNS_SUBJECT):
+            continue
+        return True
+    return False
 
 
 def is_praise(text: str) -> bool:
