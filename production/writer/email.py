@@ -29,11 +29,13 @@ def unsubscribe_link(c: Composer, configured: str) -> str:
 def write_email(c: Composer, *, unsubscribe_url: str = "") -> Asset:
     limits = CHANNEL_LIMITS["email"].fields
     subject_max = limits["subject"].soft or SUBJECT[1]
-    subject = c.line("email.subject", min_chars=SUBJECT[0], max_chars=subject_max) or _fallback_subject(c)
+    subject_min = limits["subject"].soft_min or SUBJECT[0]
+    subject = c.line("email.subject", min_chars=subject_min, max_chars=subject_max) or _fallback_subject(c)
+    preheader_max = limits["preheader"].soft or PREHEADER[1]
     preheader = c.line(
         "email.preheader",
-        min_chars=PREHEADER[0],
-        max_chars=PREHEADER[1],
+        min_chars=limits["preheader"].soft_min or PREHEADER[0],
+        max_chars=min(preheader_max, PREHEADER[1]),
         accept=lambda text: _adds_to(subject, text),
     )
     c.set_focus(cta=c.call_to_action())

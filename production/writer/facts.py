@@ -248,9 +248,9 @@ class Quote:
         return f"“{text}”"
 
 
-_DETERMINERS = frozenset(["a", "an", "the", "your", "our", "their", "my", "his", "her", "its", "this", "that", "every", "each", "any", "some", "no"])
-_PRONOUNS_SUBJECT = frozenset({"you", "we", "they", "i"})
-_MODALS = frozenset({"can", "could", "will", "would", "should", "may", "might", "must"})
+_DETERMINERS = _lexicon("determiners")
+_PRONOUNS_SUBJECT = _lexicon("subject_pronouns")
+_MODALS = _lexicon("modals")
 
 
 def _finite_verb_at(tokens: list[str]) -> bool:
