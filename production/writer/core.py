@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kernel.channels import CHANNEL_CATALOGUE
 from kernel.text import find_terms
+from kernel.text import fold as kernel_fold
 from production.qc.rules.base import URL, tokens
 from production.qc.rules.words import units
 from production.writer import bank
@@ -59,13 +59,13 @@ _CLAIMS = re.compile(
 _SPACES = re.compile(r"[ \t]+")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form for comparisons."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().replace("’", "'").split())
+    """Case- and spacing-insensitive form for comparisons (the kernel's fold: NFKC, look-alikes mapped)."""
+    return " ".join(kernel_fold(text).replace("’", "'").split())
 
 
+@lru_cache(maxsize=16384)
 def sentence_key(text: str) -> str:
     return fold(text).strip(" .!?…“”\"'")
 
@@ -73,14 +73,15 @@ def sentence_key(text: str) -> str:
 _DISCLOSURE_LEAD = re.compile(r"^\s*(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*", re.IGNORECASE)
 
 
-def sentence_keys(text: str) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=16384)
+def sentence_keys(text: str) -> tuple[tuple[str, ...], ...]:
     """The words of each sentence of REPEAT_WORDS or more words in `text`, as QC reads them."""
     found = []
     for unit in units(text):
         key = tokens(URL.sub(" ", _DISCLOSURE_LEAD.sub("", unit.text)))
         if len(key) >= REPEAT_WORDS:
             found.append(key)
-    return found
+    return tuple(found)
 
 
 _SENTENCE_START = re.compile(r"([.!?][”\"]?\s+)([a-z])")
@@ -113,6 +114,14 @@ def _hits(static: str, terms: tuple[str, ...], preferred: tuple[str, ...] = ()) 
     """Our own wording carries a claim word or one of `terms` (banned, excluded, avoided); the
     brand's preferred wording itself is not a hit ("month-end" when "month end" is avoided)."""
     return bool(_CLAIMS.search(fold(static))) or bool(find_terms(static, terms, allowed_phrases=preferred))
+
+
+@lru_cache(maxsize=16384)
+def _allowed_fact(text: str, terms: tuple[str, ...], allowed: tuple[str, ...], substantiated: tuple[str, ...]) -> bool:
+    if find_terms(text, terms, allowed_phrases=allowed):
+        return False
+    claims = [m.group(0) for m in _CLAIMS.finditer(fold(text))]
+    return all(fold(claim) in {fold(c) for c in substantiated} for claim in claims)
 
 
 def _number(*parts: object) -> int:
@@ -308,12 +317,12 @@ class Composer:
         """A fact goes into copy only when it carries no banned term, excluded topic or term the
         brand avoids (allowed phrases aside), and no claim word the brief does not substantiate."""
         facts = self.facts
-        terms = (*facts.banned, *facts.exclusions, *(avoid for avoid, _use in facts.preferred))
-        if find_terms(text, terms, allowed_phrases=(*facts.allowed_phrases, *self.preferred_forms)):
-            return False
-        claims = [m.group(0) for m in _CLAIMS.finditer(fold(text))]
-        substantiated = {fold(c) for c in facts.substantiated}
-        return all(fold(claim) in substantiated for claim in claims)
+        return _allowed_fact(
+            text,
+            (*facts.banned, *facts.exclusions, *(avoid for avoid, _use in facts.preferred)),
+            (*facts.allowed_phrases, *self.preferred_forms),
+            facts.substantiated,
+        )
 
     def fresh(self, text: str) -> bool:
         """No sentence of REPEAT_WORDS or more words in `text` was written before in this run

@@ -102,7 +102,10 @@ _CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS)
 
 @lru_cache(maxsize=1)
 def _inflect() -> Any:
-    """inflect instruments itself with typeguard on import (about two seconds): loaded on first use only."""
+    """The inflect engine, built on first use (importing inflect takes about a third of a second).
+
+    Pinned to 6.2: inflect 7 instruments itself with typeguard on import, which costs two to four
+    seconds per process (every worker, every `run_workflow`) for the same answers."""
     import inflect
 
     return inflect.engine()
