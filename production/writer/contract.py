@@ -220,18 +220,21 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def cut_from(text: str, facts: list[str]) -> bool:
-    """`text` is the start of a longer brief fact, cut short ("Close the books in 4 working")."""
+def cut_from(text: str, facts: list[str], names: tuple[str, ...] = ()) -> bool:
+    """`text` is the start of a longer brief fact, cut short ("Close the books in 4 working");
+    a name ("Tracewell") is whole even where a fact begins with it."""
     mine = fold(clause(text))
+    if any(mine == fold(name) for name in names):
+        return False
     return len(mine) > 8 and any(
         (theirs := fold(clause(fact))) != mine and theirs.startswith(mine) and theirs[len(mine)] == " "
         for fact in facts
     )
 
 
-def _check_whole(fields: list[tuple[str, str]], facts: list[str] = ()) -> None:
+def _check_whole(fields: list[tuple[str, str]], facts: list[str] = (), names: tuple[str, ...] = ()) -> None:
     for name, text in fields:
-        if text and (not whole(text) or cut_from(text, list(facts))):
+        if text and (not whole(text) or cut_from(text, list(facts), names)):
             raise MalformedCompletion(f"{name} {text!r} is not whole (it ends mid-phrase)")
 
 
@@ -399,6 +402,7 @@ def _rsa(c: Composer, data: dict[str, Any], _unsubscribe: str) -> Asset:
     _check_whole(
         [(f"headline {h!r}", h) for h in headlines] + [(f"description {d!r}", d) for d in descriptions],
         _brief_sentences(c),
+        (c.facts.product.text, c.facts.client.text),
     )
     if len({fold(h) for h in headlines}) < len(headlines):
         raise MalformedCompletion("headlines repeat each other")

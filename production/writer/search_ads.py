@@ -131,7 +131,7 @@ def write_search_ad(c: Composer) -> Asset:
         fields["landing_page_note"] = landing_note
     body = "\n".join(headlines) + "\n\n" + "\n".join(descriptions)
     return Asset(
-        title=f"Ad group {c.slot_number}: {term.text}",
+        title=term.text[:1].upper() + term.text[1:],
         body=body,
         fields=fields,
         template=f"{c.asset_type}.ad-group",

@@ -63,8 +63,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def composed_sentences(draft: Draft, brief: Brief) -> list[str]:
-    """The sentences of six or more words AICMO wrote in `draft`, in order (counted as QC counts them)."""
-    return [s for text in _texts(draft) for s in composed_sentences_in(text, brief)]
+    """The sentences of six or more words AICMO wrote in `draft`, each once (a blog's H2 is also in its
+    headings field), in order, counted as QC counts them."""
+    found = [s for text in _texts(draft) for s in composed_sentences_in(text, brief)]
+    return list({tokens(s): s for s in reversed(found)}.values())[::-1]
 
 
 def composed_sentences_in(text: str, brief: Brief) -> list[str]:
