@@ -904,3 +904,40 @@ def test_rules_without_facts_to_check_are_not_applied():
 
     # then: no praise to misuse, no kind to fit verbs to, no offer to expire, no sentence facts to paste
     assert result.rules_applied == full.rules_applied - 4
+
+
+def test_repeated_frame_around_different_facts_is_caught_and_a_quoted_fact_is_not():
+    """The brief's facts are masked before sentences are compared: one frame around two testimonials is
+    a repeated sentence; the offer repeated with a one-word lead-in is the brief's own words."""
+    # given
+    drafts = good_run()
+    first, second = (d for d in drafts if d.channel == "linkedin")
+    drafts = with_body(
+        drafts,
+        first.key,
+        first.body + "\n\nIn the words of one of our customers: “Worth the wait.”\n\n"
+        "And: a 30-day pilot on your own ledger data, set up by our team in one week.",
+    )
+    drafts = with_body(
+        drafts,
+        second.key,
+        second.body + "\n\nIn the words of one of our customers: “We closed March in four days and nobody stayed "
+        "late.”\n\nAnd: a 30-day pilot on your own ledger data, set up by our team in one week.",
+    )
+
+    # when
+    issues = found(drafts, tallyfold_brief(), "copy.repeated_sentence")
+
+    # then
+    assert issues == {
+        first.key: [
+            ("body", f"'In the words of one of our customers: “Worth the wait.”' also appears in {second.key}.")
+        ],
+        second.key: [
+            (
+                "body",
+                "'In the words of one of our customers:...in four days and nobody stayed late.”' "
+                f"also appears in {first.key}.",
+            )
+        ],
+    }

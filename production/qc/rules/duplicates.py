@@ -26,8 +26,7 @@ from production.qc.rules.base import (
     tokens,
 )
 from production.qc.rules.email import OPT_OUT
-from production.qc.rules.facts import public_facts
-from production.qc.rules.words import units, words_at
+from production.qc.rules.words import ngrams, units, words_at
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -97,6 +96,7 @@ def check_duplicates(rule: Rule, ctx: Context) -> list[QCIssue] | None:
 # --- sentences and openings AICMO repeats ----------------------------------------------------
 
 REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
+FACT_MASK_WORDS = int(_DATA["fact_mask_words"])
 OPENING_WORDS = int(_DATA["opening_words"])
 # Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
 REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
@@ -112,14 +112,45 @@ class Sentence:
     text: str
 
 
-def brief_text(brief: Brief) -> str:
-    """Every public fact of the brief as one string of words, for "is this the brief's own sentence?"."""
-    return " | " + " | ".join(" ".join(tokens(t)) for t in public_facts(brief)) + " | "
+def fact_grams(brief: Brief) -> frozenset[tuple[str, ...]]:
+    """Every run of `FACT_MASK_WORDS` words of the brief's facts (names aside): the words of a
+    sentence that are the brief's own, masked before sentences are compared."""
+    product, audience, brand = brief.product, brief.audience, brief.brand
+    facts = (
+        product.description,
+        product.offer,
+        product.price,
+        *product.value_propositions,
+        *product.proof_points,
+        *audience.pains,
+        *audience.phrases,
+        *audience.testimonials,
+        *brand.disclaimers,
+        *brand.substantiated_claims,
+    )
+    return frozenset(g for fact in facts if fact for g in ngrams(tokens(fact), FACT_MASK_WORDS))
 
 
-def _written(sentence: tuple[str, ...], brief_words: str) -> bool:
-    """Whether AICMO wrote the sentence, rather than quoting the brief's own words."""
-    return f" {' '.join(sentence)} " not in brief_words
+MASK = "\u2022"
+
+
+def masked(words: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
+    """The sentence with each stretch of the brief's own words replaced by one mark: what AICMO wrote
+    ("in the words of one member: <testimonial>" -> in the words of one member •)."""
+    covered = [False] * len(words)
+    for i in range(len(words) - FACT_MASK_WORDS + 1):
+        if words[i : i + FACT_MASK_WORDS] in grams:
+            for j in range(i, i + FACT_MASK_WORDS):
+                covered[j] = True
+    if not any(covered):
+        return words
+    kept: list[str] = []
+    for word, fact in zip(words, covered, strict=True):
+        if not fact:
+            kept.append(word)
+        elif not kept or kept[-1] != MASK:
+            kept.append(MASK)
+    return tuple(kept)
 
 
 def _footer_like(text: str, address: str) -> bool:
@@ -133,20 +164,24 @@ def sentence_words(text: str) -> tuple[str, ...]:
 
 
 def draft_sentences(
-    run: RunDrafts, draft: Draft, brief_words: str, address: str, repeatable: frozenset[tuple[str, ...]]
+    run: RunDrafts, draft: Draft, grams: frozenset[tuple[str, ...]], address: str, repeatable: frozenset
 ) -> dict[tuple[str, ...], Sentence]:
-    """The sentences of 6+ words AICMO wrote in one draft, first place each is written."""
+    """The sentences in which AICMO wrote 6+ words of its own (the brief's facts masked), keyed by
+    those words, first place each is written."""
     found: dict[tuple[str, ...], Sentence] = {}
     for field in run.texts[draft.id]:
         if not field.is_copy or field.key in REPEATABLE_KEYS:
             continue
         for unit in units(field.text):
             words = sentence_words(unit.text)
-            if len(words) < REPEATED_SENTENCE_WORDS or words in found or words in repeatable:
+            if len(words) < REPEATED_SENTENCE_WORDS or words in repeatable:
                 continue
-            if not _written(words, brief_words) or _footer_like(unit.text, address):
+            key = masked(words, grams)
+            if sum(w != MASK for w in key) < REPEATED_SENTENCE_WORDS or key in found:
                 continue
-            found[words] = Sentence(words, field.name, unit.start, unit.end, unit.text)
+            if _footer_like(unit.text, address):
+                continue
+            found[key] = Sentence(key, field.name, unit.start, unit.end, unit.text)
     return found
 
 
@@ -170,12 +205,12 @@ class RunSentences:
 
 
 def run_sentences_for(brief: Brief) -> Any:
-    brief_words = brief_text(brief)
+    grams = fact_grams(brief)
     address = loose_key(brief.client.postal_address)
 
     def build(run: RunDrafts) -> RunSentences:
         repeatable = repeatable_sentences(run)
-        by_draft = {d.id: draft_sentences(run, d, brief_words, address, repeatable) for d in run.drafts}
+        by_draft = {d.id: draft_sentences(run, d, grams, address, repeatable) for d in run.drafts}
         where: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for draft in run.drafts:
             for key in by_draft[draft.id]:
