@@ -941,3 +941,53 @@ def test_repeated_frame_around_different_facts_is_caught_and_a_quoted_fact_is_no
             )
         ],
     }
+
+
+def test_a_phrase_that_stops_at_a_name_is_whole():
+    """Callouts "Serving Columbus" (stops at a name) and "Serving Columbus homes" (before "since") stop
+    inside the proof point "Serving Columbus homes since 1998" where a phrase may end; "Serving Columbus homes
+    since" does not."""
+    # given
+    brief = plumber_brief()
+    brief = dataclasses.replace(
+        brief, product=dataclasses.replace(brief.product, proof_points=("Serving Columbus homes since 1998",))
+    )
+    callouts = ["Serving Columbus", "Serving Columbus homes", "Serving Columbus homes since"]
+    ad = one("google_ads", "google_ads_rsa", title="Search ad", callouts=callouts)
+
+    # when
+    issues = issues_of(evaluate(ad, brief), "copy.truncated")
+
+    # then
+    assert [(i.field, i.message) for i in issues] == [
+        (
+            "callouts[2]",
+            "'Serving Columbus homes since' ends mid-phrase: it stops part way through "
+            "'Serving Columbus homes since 1998' after 'since'.",
+        )
+    ]
+
+
+def test_greetings_are_not_openings():
+    """Two e-mails that both start "Hi Sam," but then differ open differently."""
+    # given
+    drafts = good_run()
+
+    # when / then
+    assert all(d.body.startswith("Hi Sam,") for d in drafts if d.channel == "email")
+    assert found(drafts, tallyfold_brief(), "copy.same_opening") == {}
+
+
+def test_the_preferred_spelling_is_not_flagged_as_the_avoided_one():
+    """With "month end" -> "month-end", the text "month-end" is the preferred form; "month end" is not."""
+    # given
+    from onboarding.domain import PreferredTerm
+
+    brief = tallyfold_brief(brand=Brand(preferred_terms=(PreferredTerm(avoid="month end", use="month-end"),)))
+    post = one(body="Your month-end close, done by day four. Every month end, the same scramble.")
+
+    # when
+    [issue] = issues_of(evaluate(post, brief), "terms.preferred")
+
+    # then
+    assert issue.message == "Prefer 'month-end' over 'month end'."

@@ -98,6 +98,7 @@ def check_duplicates(rule: Rule, ctx: Context) -> list[QCIssue] | None:
 REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
 FACT_MASK_WORDS = int(_DATA["fact_mask_words"])
 OPENING_WORDS = int(_DATA["opening_words"])
+GREETING_WORDS = 4
 # Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
 REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
 _OPENING_LEAD = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*)?", re.IGNORECASE)
@@ -279,6 +280,10 @@ def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, in
             if field.name == "title" and (draft.body or "").strip():
                 continue
             lead = _OPENING_LEAD.match(field.text).end()
+            first = units(field.text)[:1]
+            # "Hi Sam," or "Dear subscriber," greets; the copy opens after it.
+            if first and first[0].text.endswith(",") and len(first[0].text.split()) <= GREETING_WORDS:
+                lead = max(lead, first[0].end)
             words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
             if len(words) < OPENING_WORDS:
                 return None

@@ -76,7 +76,8 @@ CONTINUATION_SUFFIXES = tuple(_DATA["continuation_suffixes"])
 class FactPrefixes:
     """Brief facts by their first two words, with where each may stop and still read whole."""
 
-    # (first word, second word) -> [(words, whole-after flags, the fact as written)]
+    # (first word, second word) -> [(words, whole-after flags, the fact as written)]; a word written
+    # with a capital inside the fact (a name: "Serving Columbus | homes") counts as whole-after.
     by_start: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[bool, ...], str]]]
     complete: frozenset[tuple[str, ...]]
     # The last words of each fact: a sentence ending as a brief fact ends was not cut by AICMO.
@@ -97,6 +98,11 @@ def fact_prefixes(brief: Brief) -> FactPrefixes:
                 whole_after.append(False)
             elif words:
                 whole_after[-1] = True
+        written = [w for w in _FACT_TOKEN.findall(text) if w[0].isalnum()]
+        if len(written) == len(words):
+            for index, word in enumerate(written[1:], start=1):
+                if word[0].isupper():
+                    whole_after[index] = True
         if len(words) >= 2:
             by_start.setdefault(tuple(words[:2]), []).append((tuple(words), tuple(whole_after), text))
         complete.add(tuple(words))
@@ -297,8 +303,10 @@ def _extra_notes(notes: tuple[str, ...], public: tuple[str, ...]) -> tuple[dict,
 
 def planning_note_index(brief: Brief) -> PlanningNotes:
     notes = audience_notes(brief.audience.description)
+    # A goal is planning language that shares words with good copy ("see how an ISA works"): only
+    # a long run of it is the goal pasted.
     notes += [
-        Note(g.description, f"goal {n}'s description", LEAK_WORDS)
+        Note(g.description, f"goal {n}'s description", SITUATION_WORDS)
         for n, g in enumerate(brief.goals, start=1)
         if g.description.strip()
     ]
