@@ -929,17 +929,13 @@ def test_repeated_frame_around_different_facts_is_caught_and_a_quoted_fact_is_no
     issues = found(drafts, tallyfold_brief(), "copy.repeated_sentence")
 
     # then
+    worth, closed = (
+        "'In the words of one of our customers: “Worth the wait.”'",
+        "'In the words of one of our customers:...in four days and nobody stayed late.”'",
+    )
     assert issues == {
-        first.key: [
-            ("body", f"'In the words of one of our customers: “Worth the wait.”' also appears in {second.key}.")
-        ],
-        second.key: [
-            (
-                "body",
-                "'In the words of one of our customers:...in four days and nobody stayed late.”' "
-                f"also appears in {first.key}.",
-            )
-        ],
+        first.key: [("body", f"{worth} repeats the words around the brief's facts in {second.key} ({closed}).")],
+        second.key: [("body", f"{closed} repeats the words around the brief's facts in {first.key} ({worth}).")],
     }
 
 

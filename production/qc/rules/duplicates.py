@@ -200,7 +200,8 @@ def repeatable_sentences(run: RunDrafts) -> frozenset[tuple[str, ...]]:
 @dataclass(frozen=True)
 class RunSentences:
     by_draft: Mapping[Any, dict[tuple[str, ...], Sentence]]
-    where: Mapping[tuple[str, ...], list[str]]
+    # The drafts each sentence (as AICMO wrote it, facts masked) is in: [(draft key, its text there)].
+    where: Mapping[tuple[str, ...], list[tuple[str, str]]]
     # Sentences written twice in one field of one draft: (draft id, field) -> [Sentence of the second]
     twice: Mapping[Any, list[Sentence]]
 
@@ -212,10 +213,10 @@ def run_sentences_for(brief: Brief) -> Any:
     def build(run: RunDrafts) -> RunSentences:
         repeatable = repeatable_sentences(run)
         by_draft = {d.id: draft_sentences(run, d, grams, address, repeatable) for d in run.drafts}
-        where: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        where: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
         for draft in run.drafts:
-            for key in by_draft[draft.id]:
-                where[key].append(draft.key)
+            for key, sentence in by_draft[draft.id].items():
+                where[key].append((draft.key, sentence.text))
         twice: dict[Any, list[Sentence]] = defaultdict(list)
         for draft in run.drafts:
             for field in run.texts[draft.id]:
@@ -247,15 +248,23 @@ def check_repeated_sentences(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     sentences = ctx.run.get(ctx.facts.get(run_sentences_for))
     issues = []
     for key, sentence in sentences.by_draft.get(ctx.draft.id, {}).items():
-        others = sorted({k for k in sentences.where[key] if k != ctx.draft.key})
-        if others:
+        elsewhere = [(k, text) for k, text in sentences.where[key] if k != ctx.draft.key]
+        if elsewhere:
+            others = ", ".join(sorted({k for k, _ in elsewhere}))
+            same = all(sentence_words(text) == sentence_words(sentence.text) for _, text in elsewhere)
+            message = (
+                f"{quote(sentence.text)} also appears in {others}."
+                if same
+                else f"{quote(sentence.text)} repeats the words around the brief's facts in {others} "
+                f"({quote(elsewhere[0][1])})."
+            )
             issues.append(
                 issue(
                     rule,
                     sentence.field,
                     sentence.start,
                     sentence.end,
-                    f"{quote(sentence.text)} also appears in {', '.join(others)}.",
+                    message,
                     "Write this line for this asset: say it another way or say something else.",
                 )
             )
