@@ -13,28 +13,10 @@ import pytest
 from onboarding.domain import Audience, Brand, Client, Goal, Product
 from production.domain import Severity
 from production.qc.engine import evaluate_draft, evaluate_run
-from production.qc.rules import RULES_BY_ID
+from production.qc.rules import RULES_BY_ID, SEAM_RULES
 from production.tests.qc_examples import FOOTER, LINK, draft, good_run, tallyfold_brief, with_body
 
 NOW = dt.datetime(2027, 1, 3, 12, 0, tzinfo=dt.UTC)
-SEAM_RULES = (
-    "copy.truncated",
-    "copy.internal_leak",
-    "copy.meta_label",
-    "copy.markup_dump",
-    "copy.repeated_sentence",
-    "copy.same_opening",
-    "copy.praise_as_pain",
-    "copy.pasted_clause",
-    "email.subject_equals_preheader",
-    "email.duplicate_subject",
-    "offer.expired",
-    "terms.banned",
-    "markup.unsafe",
-    "hashtags.invented",
-    "disclosure.unpaid",
-    "cta.product_kind",
-)
 
 
 def found(drafts, brief, rule_id):

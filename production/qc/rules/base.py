@@ -446,8 +446,7 @@ TOKEN = re.compile(r"[^\W_]+")
 def tokens(text: str) -> tuple[str, ...]:
     """The words of `text` for sequence comparisons: folded, accents kept, split at any non-letter
     ("Month-end close: 2,000" -> month, end, close, 2, 000)."""
-    folded = fold_term(text)
-    return tuple(TOKEN.findall(folded))
+    return tuple(TOKEN.findall(fold_term(text)))
 
 
 def clean_terms(terms: Sequence[str]) -> list[str]:
@@ -468,6 +467,14 @@ def match_case(replacement: str, matched: str) -> str:
 # --- links -----------------------------------------------------------------------------------
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+
+
+def without_urls(text: str, replacement: str = " ") -> str:
+    """`text` with each URL replaced (most texts have none: checked before the pattern runs)."""
+    lowered = text.lower()
+    if "://" not in text and "www." not in lowered:
+        return text
+    return URL.sub(replacement, text)
 
 
 @lru_cache(maxsize=4096)

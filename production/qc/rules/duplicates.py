@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from production.domain import Draft, QCIssue, Severity
 from production.qc.rules.base import (
-    URL,
     Context,
     Rule,
     RunDrafts,
@@ -24,6 +23,7 @@ from production.qc.rules.base import (
     register,
     text_fields,
     tokens,
+    without_urls,
 )
 from production.qc.rules.email import OPT_OUT
 from production.qc.rules.words import ngrams, units, words_at
@@ -161,7 +161,7 @@ def _footer_like(text: str, address: str) -> bool:
 @lru_cache(maxsize=8192)
 def sentence_words(text: str) -> tuple[str, ...]:
     """A sentence's words for comparison: no URLs, no disclosure label in front."""
-    return tokens(URL.sub(" ", text[_OPENING_LEAD.match(text).end() :]))
+    return tokens(without_urls(text[_OPENING_LEAD.match(text).end() :]))
 
 
 def draft_sentences(
