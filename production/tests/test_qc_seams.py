@@ -969,3 +969,21 @@ def test_the_preferred_spelling_is_not_flagged_as_the_avoided_one():
 
     # then
     assert issue.message == "Prefer 'month-end' over 'month end'."
+
+
+def test_a_tactic_quoting_the_audience_is_one_leak_named_after_the_brief():
+    """When a tactic repeats the audience description, the leaked words are reported once, as the audience's."""
+    # given
+    brief = tallyfold_brief()
+    tactic = f"Reach {brief.audience.description} on LinkedIn with content on Tallyfold Close"
+    post = one(body="For financial controllers and CFOs at companies with 200 to 2,000 employees.")
+
+    # when
+    result = evaluate_draft(post, brief, threshold=80, now=NOW, notes=[tactic])
+
+    # then
+    [leak] = issues_of(result, "copy.internal_leak")
+    assert leak.message == (
+        "'financial controllers and CFOs at companies with 200 to 2,000 employees' comes from the audience "
+        "description: a planning note, not copy for the audience."
+    )

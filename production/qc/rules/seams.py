@@ -70,6 +70,7 @@ _PATH_SPLIT = re.compile(r"[-_/+.]+")
 SUGGEST_WHOLE = "Write a phrase that fits the slot whole, or leave the slot out."
 FACT_ENDING_WORDS = int(_DATA["fact_ending_words"])
 CONTINUATION_SUFFIXES = tuple(_DATA["continuation_suffixes"])
+WHOLE_SUFFIXES = tuple(_DATA["whole_suffixes"])
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,12 @@ def _cut_fact(words: tuple[str, ...], prefixes: FactPrefixes) -> tuple[str, str]
         if len(fact) <= size or fact[:size] != words:
             continue
         following = fact[size]
-        if whole_after[size - 1] or following in CONTINUATION_STARTERS or following.endswith(CONTINUATION_SUFFIXES):
+        if (
+            whole_after[size - 1]
+            or words[-1].endswith(WHOLE_SUFFIXES)
+            or following in CONTINUATION_STARTERS
+            or following.endswith(CONTINUATION_SUFFIXES)
+        ):
             continue
         return text, words[-1]
     return None
@@ -399,7 +405,9 @@ def check_internal_leak(rule: Rule, ctx: Context) -> list[QCIssue]:
                 leaks.append((0, len(field.text), notes.short[words]))
         for sequences, index in indexes:
             for start, end in index.find(field.text):
-                leaks.append((start, end, _source(sequences, tokens(field.text[start:end]))))
+                # A tactic that quotes the audience description is one leak, named after the brief.
+                if not any(s < end and start < e for s, e, _ in leaks):
+                    leaks.append((start, end, _source(sequences, tokens(field.text[start:end]))))
         if numbers and _DIGIT.search(field.text):
             leaks += _numbers_leaked(field, notes)
         for start, end, source in leaks:
