@@ -987,3 +987,21 @@ def test_a_tactic_quoting_the_audience_is_one_leak_named_after_the_brief():
         "'financial controllers and CFOs at companies with 200 to 2,000 employees' comes from the audience "
         "description: a planning note, not copy for the audience."
     )
+
+
+def test_sentence_key_is_what_the_writer_can_check_before_writing():
+    """The key copy.repeated_sentence compares: the brief's facts masked, None under six words of AICMO's own."""
+    # given
+    from production.qc.rules.duplicates import MASK, brief_text, fact_grams, sentence_key
+
+    brief = tallyfold_brief()
+    grams = fact_grams(brief)
+
+    # when
+    framed = sentence_key("In the words of one of our customers: “Worth the wait.”", grams)
+    quoted = sentence_key("And: a 30-day pilot on your own ledger data, set up by our team in one week.", grams)
+
+    # then
+    assert framed == ("in", "the", "words", "of", "one", "of", "our", "customers", MASK)
+    assert quoted is None
+    assert " close the books in 4 working days instead of 10 " in brief_text(brief)

@@ -26,6 +26,7 @@ from production.qc.rules.base import (
     without_urls,
 )
 from production.qc.rules.email import OPT_OUT
+from production.qc.rules.facts import public_facts
 from production.qc.rules.words import ngrams, units, words_at
 
 if TYPE_CHECKING:
@@ -135,6 +136,20 @@ def fact_grams(brief: Brief) -> frozenset[tuple[str, ...]]:
 MASK = "\u2022"
 
 
+def brief_text(brief: Brief) -> str:
+    """Every public fact of the brief as one string of words (" | " between facts), for "is this
+    run of words the brief's own?" checks: `f" {' '.join(words)} " in brief_text(brief)`."""
+    return " | " + " | ".join(" ".join(tokens(t)) for t in public_facts(brief)) + " | "
+
+
+def sentence_key(text: str, grams: frozenset[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """How copy.repeated_sentence compares a sentence: its words with the brief's facts masked
+    (`grams` = `fact_grams(brief)`), or None when AICMO wrote fewer than six words of it. Two
+    sentences of a run with the same key are a repeated sentence."""
+    key = masked(sentence_words(text), grams)
+    return key if sum(w != MASK for w in key) >= REPEATED_SENTENCE_WORDS else None
+
+
 def masked(words: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
     """The sentence with each stretch of the brief's own words replaced by one mark: what AICMO wrote
     ("in the words of one member: <testimonial>" -> in the words of one member •)."""
@@ -174,11 +189,10 @@ def draft_sentences(
         if not field.is_copy or field.key in REPEATABLE_KEYS:
             continue
         for unit in units(field.text):
-            words = sentence_words(unit.text)
-            if len(words) < REPEATED_SENTENCE_WORDS or words in repeatable:
+            if sentence_words(unit.text) in repeatable:
                 continue
-            key = masked(words, grams)
-            if sum(w != MASK for w in key) < REPEATED_SENTENCE_WORDS or key in found:
+            key = sentence_key(unit.text, grams)
+            if key is None or key in found:
                 continue
             if _footer_like(unit.text, address):
                 continue
