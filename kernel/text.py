@@ -106,6 +106,9 @@ _CONFUSABLES = str.maketrans(
     }
 )
 
+# Where the look-alikes live: most text has none, and then the (slow) translation is skipped.
+_LOOK_ALIKES = re.compile("[\u0370-\u03ff\u0400-\u052f]")
+
 # How many folded texts to remember: QC asks about the same field once per rule family.
 _FOLDED_CACHE = 4096
 # Hyphens a term's parts may be written with ("game-changer", "game changer", "gamechanger").
@@ -137,7 +140,7 @@ def _folded(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
     if text.isascii():
         return text.lower(), None, None
     if not _FORMAT_CHARS.search(text) and unicodedata.is_normalized("NFKC", text):
-        folded = text.translate(_CONFUSABLES).casefold()
+        folded = (text.translate(_CONFUSABLES) if _LOOK_ALIKES.search(text) else text).casefold()
         if len(folded) == len(text):
             return folded, None, None
     return _fold_mapped(text)

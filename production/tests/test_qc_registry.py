@@ -82,3 +82,13 @@ def test_the_recorded_version_changes_with_the_rules():
     # when / then
     assert ruleset_digest(changed) != ruleset_digest(RULES)
     assert ruleset_digest(RULES) in ruleset_version()
+
+
+def test_every_product_kind_has_a_name_in_messages():
+    """cta.product_kind names each product kind in its messages ("does not fit a venue")."""
+    # given
+    from kernel.vocabulary import PRODUCT_KINDS
+    from production.qc.rules.cta import KIND_NAMES
+
+    # when / then
+    assert set(KIND_NAMES) == set(PRODUCT_KINDS)

@@ -13,28 +13,10 @@ import pytest
 from onboarding.domain import Audience, Brand, Client, Goal, Product
 from production.domain import Severity
 from production.qc.engine import evaluate_draft, evaluate_run
-from production.qc.rules import RULES_BY_ID
+from production.qc.rules import RULES_BY_ID, SEAM_RULES
 from production.tests.qc_examples import FOOTER, LINK, draft, good_run, tallyfold_brief, with_body
 
 NOW = dt.datetime(2027, 1, 3, 12, 0, tzinfo=dt.UTC)
-SEAM_RULES = (
-    "copy.truncated",
-    "copy.internal_leak",
-    "copy.meta_label",
-    "copy.markup_dump",
-    "copy.repeated_sentence",
-    "copy.same_opening",
-    "copy.praise_as_pain",
-    "copy.pasted_clause",
-    "email.subject_equals_preheader",
-    "email.duplicate_subject",
-    "offer.expired",
-    "terms.banned",
-    "markup.unsafe",
-    "hashtags.invented",
-    "disclosure.unpaid",
-    "cta.product_kind",
-)
 
 
 def found(drafts, brief, rule_id):
@@ -904,3 +886,122 @@ def test_rules_without_facts_to_check_are_not_applied():
 
     # then: no praise to misuse, no kind to fit verbs to, no offer to expire, no sentence facts to paste
     assert result.rules_applied == full.rules_applied - 4
+
+
+def test_repeated_frame_around_different_facts_is_caught_and_a_quoted_fact_is_not():
+    """The brief's facts are masked before sentences are compared: one frame around two testimonials is
+    a repeated sentence; the offer repeated with a one-word lead-in is the brief's own words."""
+    # given
+    drafts = good_run()
+    first, second = (d for d in drafts if d.channel == "linkedin")
+    drafts = with_body(
+        drafts,
+        first.key,
+        first.body + "\n\nIn the words of one of our customers: “Worth the wait.”\n\n"
+        "And: a 30-day pilot on your own ledger data, set up by our team in one week.",
+    )
+    drafts = with_body(
+        drafts,
+        second.key,
+        second.body + "\n\nIn the words of one of our customers: “We closed March in four days and nobody stayed "
+        "late.”\n\nAnd: a 30-day pilot on your own ledger data, set up by our team in one week.",
+    )
+
+    # when
+    issues = found(drafts, tallyfold_brief(), "copy.repeated_sentence")
+
+    # then
+    worth, closed = (
+        "'In the words of one of our customers: “Worth the wait.”'",
+        "'In the words of one of our customers:...in four days and nobody stayed late.”'",
+    )
+    assert issues == {
+        first.key: [("body", f"{worth} repeats the words around the brief's facts in {second.key} ({closed}).")],
+        second.key: [("body", f"{closed} repeats the words around the brief's facts in {first.key} ({worth}).")],
+    }
+
+
+def test_a_phrase_that_stops_at_a_name_is_whole():
+    """Callouts "Serving Columbus" (stops at a name) and "Serving Columbus homes" (before "since") stop
+    inside the proof point "Serving Columbus homes since 1998" where a phrase may end; "Serving Columbus homes
+    since" does not."""
+    # given
+    brief = plumber_brief()
+    brief = dataclasses.replace(
+        brief, product=dataclasses.replace(brief.product, proof_points=("Serving Columbus homes since 1998",))
+    )
+    callouts = ["Serving Columbus", "Serving Columbus homes", "Serving Columbus homes since"]
+    ad = one("google_ads", "google_ads_rsa", title="Search ad", callouts=callouts)
+
+    # when
+    issues = issues_of(evaluate(ad, brief), "copy.truncated")
+
+    # then
+    assert [(i.field, i.message) for i in issues] == [
+        (
+            "callouts[2]",
+            "'Serving Columbus homes since' ends mid-phrase: it stops part way through "
+            "'Serving Columbus homes since 1998' after 'since'.",
+        )
+    ]
+
+
+def test_greetings_are_not_openings():
+    """Two e-mails that both start "Hi Sam," but then differ open differently."""
+    # given
+    drafts = good_run()
+
+    # when / then
+    assert all(d.body.startswith("Hi Sam,") for d in drafts if d.channel == "email")
+    assert found(drafts, tallyfold_brief(), "copy.same_opening") == {}
+
+
+def test_the_preferred_spelling_is_not_flagged_as_the_avoided_one():
+    """With "month end" -> "month-end", the text "month-end" is the preferred form; "month end" is not."""
+    # given
+    from onboarding.domain import PreferredTerm
+
+    brief = tallyfold_brief(brand=Brand(preferred_terms=(PreferredTerm(avoid="month end", use="month-end"),)))
+    post = one(body="Your month-end close, done by day four. Every month end, the same scramble.")
+
+    # when
+    [issue] = issues_of(evaluate(post, brief), "terms.preferred")
+
+    # then
+    assert issue.message == "Prefer 'month-end' over 'month end'."
+
+
+def test_a_tactic_quoting_the_audience_is_one_leak_named_after_the_brief():
+    """When a tactic repeats the audience description, the leaked words are reported once, as the audience's."""
+    # given
+    brief = tallyfold_brief()
+    tactic = f"Reach {brief.audience.description} on LinkedIn with content on Tallyfold Close"
+    post = one(body="For financial controllers and CFOs at companies with 200 to 2,000 employees.")
+
+    # when
+    result = evaluate_draft(post, brief, threshold=80, now=NOW, notes=[tactic])
+
+    # then
+    [leak] = issues_of(result, "copy.internal_leak")
+    assert leak.message == (
+        "'financial controllers and CFOs at companies with 200 to 2,000 employees' comes from the audience "
+        "description: a planning note, not copy for the audience."
+    )
+
+
+def test_sentence_key_is_what_the_writer_can_check_before_writing():
+    """The key copy.repeated_sentence compares: the brief's facts masked, None under six words of AICMO's own."""
+    # given
+    from production.qc.rules.duplicates import MASK, brief_text, fact_grams, sentence_key
+
+    brief = tallyfold_brief()
+    grams = fact_grams(brief)
+
+    # when
+    framed = sentence_key("In the words of one of our customers: “Worth the wait.”", grams)
+    quoted = sentence_key("And: a 30-day pilot on your own ledger data, set up by our team in one week.", grams)
+
+    # then
+    assert framed == ("in", "the", "words", "of", "one", "of", "our", "customers", MASK)
+    assert quoted is None
+    assert " close the books in 4 working days instead of 10 " in brief_text(brief)

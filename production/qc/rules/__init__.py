@@ -43,6 +43,7 @@ __all__ = [
     "RULES",
     "RULESET_VERSION",
     "RULES_BY_ID",
+    "SEAM_RULES",
     "Context",
     "Memo",
     "Rule",
@@ -56,6 +57,26 @@ __all__ = [
 ]
 
 RULES: tuple[Rule, ...] = registered()
+# The rules that catch a template's seams (issue 11): the writer's own tests run these over every
+# asset of every example brief and expect no finding.
+SEAM_RULES: tuple[str, ...] = (
+    "copy.truncated",
+    "copy.internal_leak",
+    "copy.meta_label",
+    "copy.markup_dump",
+    "copy.repeated_sentence",
+    "copy.same_opening",
+    "copy.praise_as_pain",
+    "copy.pasted_clause",
+    "email.subject_equals_preheader",
+    "email.duplicate_subject",
+    "offer.expired",
+    "terms.banned",
+    "markup.unsafe",
+    "hashtags.invented",
+    "disclosure.unpaid",
+    "cta.product_kind",
+)
 RULES_BY_ID: Mapping[str, Rule] = MappingProxyType({r.id: r for r in RULES})
 
 

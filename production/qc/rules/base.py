@@ -143,8 +143,21 @@ def ruleset_digest(rules: Sequence[Rule]) -> str:
 # --- reading a draft -------------------------------------------------------------------------
 
 LINK_KEYS = frozenset({"link", "url", "links", "final_url"})
-# Parts of an asset that are notes for the people producing it, not words the audience reads.
-INTERNAL_KEYS = frozenset({"visual_brief", "negative_keywords", "pins", "notes", "landing_page_note", "sources"})
+# Parts of an asset that are notes for the people producing it or settings of an ad account, not
+# words the audience reads.
+INTERNAL_KEYS = frozenset(
+    {
+        "visual_brief",
+        "negative_keywords",
+        "keywords",
+        "ad_group",
+        "focus_keyword",
+        "pins",
+        "notes",
+        "landing_page_note",
+        "sources",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,8 @@ def text_fields(draft: Draft) -> tuple[TextField, ...]:
 def _kind(top: str, leaf: str) -> str:
     if top in INTERNAL_KEYS or leaf in INTERNAL_KEYS:
         return "internal"
-    return "link" if top in LINK_KEYS or leaf in LINK_KEYS else "copy"
+    links = top in LINK_KEYS or leaf in LINK_KEYS or top.endswith("_url") or leaf.endswith("_url")
+    return "link" if links else "copy"
 
 
 def _collect(name: str, key: str, leaf: str, value: Any, found: list[TextField]) -> None:
@@ -432,8 +446,7 @@ TOKEN = re.compile(r"[^\W_]+")
 def tokens(text: str) -> tuple[str, ...]:
     """The words of `text` for sequence comparisons: folded, accents kept, split at any non-letter
     ("Month-end close: 2,000" -> month, end, close, 2, 000)."""
-    folded = fold_term(text)
-    return tuple(TOKEN.findall(folded))
+    return tuple(TOKEN.findall(fold_term(text)))
 
 
 def clean_terms(terms: Sequence[str]) -> list[str]:
@@ -454,6 +467,14 @@ def match_case(replacement: str, matched: str) -> str:
 # --- links -----------------------------------------------------------------------------------
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+
+
+def without_urls(text: str, replacement: str = " ") -> str:
+    """`text` with each URL replaced (most texts have none: checked before the pattern runs)."""
+    lowered = text.lower()
+    if "://" not in text and "www." not in lowered:
+        return text
+    return URL.sub(replacement, text)
 
 
 @lru_cache(maxsize=4096)

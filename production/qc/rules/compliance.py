@@ -38,6 +38,8 @@ PLACEHOLDER_MARKS = ("{", "[", "TODO", "TBD", "TBC", "FIXME", "XXX")
 EXAMPLE_DOMAINS = tuple(_DATA["example_domains"])
 DISCLOSURE = re.compile(_DATA["disclosure"])
 DISCLOSURE_LABEL = re.compile(_DATA["disclosure_label"])
+DISCLOSURE_HASHTAG = re.compile(_DATA["disclosure_hashtag"])
+_LINE = re.compile(r"[^\n]+")
 DISCLOSURE_HEAD_LINES = _DATA["disclosure_head_lines"]
 DISCLOSURE_HEAD_CHARS = _DATA["disclosure_head_chars"]
 OFFER_NGRAM = _DATA["offer_ngram"]
@@ -98,27 +100,35 @@ def check_unpaid_disclosure(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     if ctx.brief.sponsored or ctx.draft.channel in channels.PAID_CHANNELS:
         return None
     issues = []
-    folded = ctx.doc.folded
-    if not any(word in folded for word in ("ad", "sponsored", "advertisement", "paid partnership", "promoted")):
-        return issues
-    for field, found_start, found_end in ctx.doc.search(DISCLOSURE_LABEL, folded=False):
-        if not field.is_copy:
-            continue
-        label = field.text[found_start:found_end]
-        words = label.strip(" \t>*_[")
-        start = found_start + label.index(words)
-        issues.append(
-            issue(
-                rule,
-                field.name,
-                start,
-                start + len(words),
-                f"{quote(words)} marks an organic {channels.label(ctx.draft.channel)} asset as an ad; "
-                "the brief is not sponsored.",
-                "Remove the disclosure: it belongs on paid or sponsored assets only.",
+    for field in ctx.copy_fields():
+        for start, end in _disclosures(field.text):
+            words = field.text[start:end]
+            issues.append(
+                issue(
+                    rule,
+                    field.name,
+                    start,
+                    end,
+                    f"{quote(words)} marks an organic {channels.label(ctx.draft.channel)} asset as an ad; "
+                    "the brief is not sponsored.",
+                    "Remove the disclosure: it belongs on paid or sponsored assets only.",
+                )
             )
-        )
     return issues
+
+
+def _disclosures(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each disclosure: a label opening a line, or a disclosure hashtag."""
+    found = []
+    for line in _LINE.finditer(text):
+        label = DISCLOSURE_LABEL.match(text, line.start(), line.end())
+        if label is not None:
+            words = label.group().strip(" \t>*_[")
+            start = label.start() + label.group().index(words)
+            found.append((start, start + len(words)))
+    if "#" in text:
+        found += [m.span() for m in DISCLOSURE_HASHTAG.finditer(text)]
+    return sorted(found)
 
 
 @register(

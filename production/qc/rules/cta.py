@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _DATA = load_data("cta")
 CTA_VERBS = frozenset(_DATA["cta_verbs"])
+KIND_NAMES = dict(_DATA["kind_names"])
 CTA_CHANNELS = frozenset({"email", "google_ads"})
 FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -90,6 +91,7 @@ def check_product_kind_verbs(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     if verbs.forbidden is None:
         return None
     fitting = ", ".join(f"'{v}'" for v in KIND_VERBS[verbs.kind][:4])
+    kind_name = KIND_NAMES.get(verbs.kind, verbs.kind.replace("_", " "))
     issues = []
     for field in ctx.copy_fields():
         for unit in units(field.text):
@@ -109,7 +111,7 @@ def check_product_kind_verbs(rule: Rule, ctx: Context) -> list[QCIssue] | None:
                     field.name,
                     unit.start,
                     unit.end,
-                    f"{quote(unit.text)}: {quote(said)} does not fit a {verbs.kind.replace('_', ' ')}.",
+                    f"{quote(unit.text)}: {quote(said)} does not fit {kind_name}.",
                     f"Use a verb that fits: {fitting}.",
                 )
             )

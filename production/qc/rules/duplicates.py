@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from production.domain import Draft, QCIssue, Severity
 from production.qc.rules.base import (
-    URL,
     Context,
     Rule,
     RunDrafts,
@@ -24,10 +23,11 @@ from production.qc.rules.base import (
     register,
     text_fields,
     tokens,
+    without_urls,
 )
 from production.qc.rules.email import OPT_OUT
 from production.qc.rules.facts import public_facts
-from production.qc.rules.words import units, words_at
+from production.qc.rules.words import ngrams, units, words_at
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -97,7 +97,9 @@ def check_duplicates(rule: Rule, ctx: Context) -> list[QCIssue] | None:
 # --- sentences and openings AICMO repeats ----------------------------------------------------
 
 REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
+FACT_MASK_WORDS = int(_DATA["fact_mask_words"])
 OPENING_WORDS = int(_DATA["opening_words"])
+GREETING_WORDS = 4
 # Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
 REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
 _OPENING_LEAD = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*)?", re.IGNORECASE)
@@ -112,14 +114,59 @@ class Sentence:
     text: str
 
 
+def fact_grams(brief: Brief) -> frozenset[tuple[str, ...]]:
+    """Every run of `FACT_MASK_WORDS` words of the brief's facts (names aside): the words of a
+    sentence that are the brief's own, masked before sentences are compared."""
+    product, audience, brand = brief.product, brief.audience, brief.brand
+    facts = (
+        product.description,
+        product.offer,
+        product.price,
+        *product.value_propositions,
+        *product.proof_points,
+        *audience.pains,
+        *audience.phrases,
+        *audience.testimonials,
+        *brand.disclaimers,
+        *brand.substantiated_claims,
+    )
+    return frozenset(g for fact in facts if fact for g in ngrams(tokens(fact), FACT_MASK_WORDS))
+
+
+MASK = "\u2022"
+
+
 def brief_text(brief: Brief) -> str:
-    """Every public fact of the brief as one string of words, for "is this the brief's own sentence?"."""
+    """Every public fact of the brief as one string of words (" | " between facts), for "is this
+    run of words the brief's own?" checks: `f" {' '.join(words)} " in brief_text(brief)`."""
     return " | " + " | ".join(" ".join(tokens(t)) for t in public_facts(brief)) + " | "
 
 
-def _written(sentence: tuple[str, ...], brief_words: str) -> bool:
-    """Whether AICMO wrote the sentence, rather than quoting the brief's own words."""
-    return f" {' '.join(sentence)} " not in brief_words
+def sentence_key(text: str, grams: frozenset[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """How copy.repeated_sentence compares a sentence: its words with the brief's facts masked
+    (`grams` = `fact_grams(brief)`), or None when AICMO wrote fewer than six words of it. Two
+    sentences of a run with the same key are a repeated sentence."""
+    key = masked(sentence_words(text), grams)
+    return key if sum(w != MASK for w in key) >= REPEATED_SENTENCE_WORDS else None
+
+
+def masked(words: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
+    """The sentence with each stretch of the brief's own words replaced by one mark: what AICMO wrote
+    ("in the words of one member: <testimonial>" -> in the words of one member •)."""
+    covered = [False] * len(words)
+    for i in range(len(words) - FACT_MASK_WORDS + 1):
+        if words[i : i + FACT_MASK_WORDS] in grams:
+            for j in range(i, i + FACT_MASK_WORDS):
+                covered[j] = True
+    if not any(covered):
+        return words
+    kept: list[str] = []
+    for word, fact in zip(words, covered, strict=True):
+        if not fact:
+            kept.append(word)
+        elif not kept or kept[-1] != MASK:
+            kept.append(MASK)
+    return tuple(kept)
 
 
 def _footer_like(text: str, address: str) -> bool:
@@ -129,24 +176,27 @@ def _footer_like(text: str, address: str) -> bool:
 @lru_cache(maxsize=8192)
 def sentence_words(text: str) -> tuple[str, ...]:
     """A sentence's words for comparison: no URLs, no disclosure label in front."""
-    return tokens(URL.sub(" ", text[_OPENING_LEAD.match(text).end() :]))
+    return tokens(without_urls(text[_OPENING_LEAD.match(text).end() :]))
 
 
 def draft_sentences(
-    run: RunDrafts, draft: Draft, brief_words: str, address: str, repeatable: frozenset[tuple[str, ...]]
+    run: RunDrafts, draft: Draft, grams: frozenset[tuple[str, ...]], address: str, repeatable: frozenset
 ) -> dict[tuple[str, ...], Sentence]:
-    """The sentences of 6+ words AICMO wrote in one draft, first place each is written."""
+    """The sentences in which AICMO wrote 6+ words of its own (the brief's facts masked), keyed by
+    those words, first place each is written."""
     found: dict[tuple[str, ...], Sentence] = {}
     for field in run.texts[draft.id]:
         if not field.is_copy or field.key in REPEATABLE_KEYS:
             continue
         for unit in units(field.text):
-            words = sentence_words(unit.text)
-            if len(words) < REPEATED_SENTENCE_WORDS or words in found or words in repeatable:
+            if sentence_words(unit.text) in repeatable:
                 continue
-            if not _written(words, brief_words) or _footer_like(unit.text, address):
+            key = sentence_key(unit.text, grams)
+            if key is None or key in found:
                 continue
-            found[words] = Sentence(words, field.name, unit.start, unit.end, unit.text)
+            if _footer_like(unit.text, address):
+                continue
+            found[key] = Sentence(key, field.name, unit.start, unit.end, unit.text)
     return found
 
 
@@ -164,22 +214,23 @@ def repeatable_sentences(run: RunDrafts) -> frozenset[tuple[str, ...]]:
 @dataclass(frozen=True)
 class RunSentences:
     by_draft: Mapping[Any, dict[tuple[str, ...], Sentence]]
-    where: Mapping[tuple[str, ...], list[str]]
+    # The drafts each sentence (as AICMO wrote it, facts masked) is in: [(draft key, its text there)].
+    where: Mapping[tuple[str, ...], list[tuple[str, str]]]
     # Sentences written twice in one field of one draft: (draft id, field) -> [Sentence of the second]
     twice: Mapping[Any, list[Sentence]]
 
 
 def run_sentences_for(brief: Brief) -> Any:
-    brief_words = brief_text(brief)
+    grams = fact_grams(brief)
     address = loose_key(brief.client.postal_address)
 
     def build(run: RunDrafts) -> RunSentences:
         repeatable = repeatable_sentences(run)
-        by_draft = {d.id: draft_sentences(run, d, brief_words, address, repeatable) for d in run.drafts}
-        where: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        by_draft = {d.id: draft_sentences(run, d, grams, address, repeatable) for d in run.drafts}
+        where: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
         for draft in run.drafts:
-            for key in by_draft[draft.id]:
-                where[key].append(draft.key)
+            for key, sentence in by_draft[draft.id].items():
+                where[key].append((draft.key, sentence.text))
         twice: dict[Any, list[Sentence]] = defaultdict(list)
         for draft in run.drafts:
             for field in run.texts[draft.id]:
@@ -211,15 +262,23 @@ def check_repeated_sentences(rule: Rule, ctx: Context) -> list[QCIssue] | None:
     sentences = ctx.run.get(ctx.facts.get(run_sentences_for))
     issues = []
     for key, sentence in sentences.by_draft.get(ctx.draft.id, {}).items():
-        others = sorted({k for k in sentences.where[key] if k != ctx.draft.key})
-        if others:
+        elsewhere = [(k, text) for k, text in sentences.where[key] if k != ctx.draft.key]
+        if elsewhere:
+            others = ", ".join(sorted({k for k, _ in elsewhere}))
+            same = all(sentence_words(text) == sentence_words(sentence.text) for _, text in elsewhere)
+            message = (
+                f"{quote(sentence.text)} also appears in {others}."
+                if same
+                else f"{quote(sentence.text)} repeats the words around the brief's facts in {others} "
+                f"({quote(elsewhere[0][1])})."
+            )
             issues.append(
                 issue(
                     rule,
                     sentence.field,
                     sentence.start,
                     sentence.end,
-                    f"{quote(sentence.text)} also appears in {', '.join(others)}.",
+                    message,
                     "Write this line for this asset: say it another way or say something else.",
                 )
             )
@@ -244,6 +303,10 @@ def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, in
             if field.name == "title" and (draft.body or "").strip():
                 continue
             lead = _OPENING_LEAD.match(field.text).end()
+            first = units(field.text)[:1]
+            # "Hi Sam," or "Dear subscriber," greets; the copy opens after it.
+            if first and first[0].text.endswith(",") and len(first[0].text.split()) <= GREETING_WORDS:
+                lead = max(lead, first[0].end)
             words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
             if len(words) < OPENING_WORDS:
                 return None

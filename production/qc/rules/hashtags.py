@@ -20,7 +20,11 @@ def located_hashtags(ctx: Context) -> list[tuple[str, int, int, str]]:
     seen: set[str] = set()
     located: list[tuple[str, int, int, str]] = []
     for field in ctx.copy_fields():
-        found = [(m.start(), m.end(), m.group()) for m in channels.HASHTAG.finditer(field.text)]
+        found = (
+            [(m.start(), m.end(), m.group()) for m in channels.HASHTAG.finditer(field.text)]
+            if "#" in field.text
+            else []
+        )
         if field.key == "hashtags" and not found and field.text.strip():
             tag = field.text.strip()
             found = [(0, len(field.text), tag if tag.startswith("#") else f"#{tag}")]

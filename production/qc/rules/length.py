@@ -39,7 +39,7 @@ def _published(ctx: Context, field: TextField) -> str:
     """What the platform counts: a social post's body plus the listed hashtags it does not yet hold."""
     if field.name != "body" or ctx.draft.channel not in channels.SOCIAL_CHANNELS:
         return field.text
-    present = {t.casefold() for t in channels.hashtags_in(field.text)}
+    present = {t.casefold() for t in channels.hashtags_in(field.text)} if "#" in field.text else set()
     missing = [t for t in listed_hashtags(ctx.draft) if t.casefold() not in present]
     return f"{field.text}\n\n{' '.join(missing)}" if missing else field.text
 

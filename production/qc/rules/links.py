@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from kernel.text import fold
 from production.domain import QCIssue, Severity
 from production.qc.rules.base import (
     Context,
@@ -97,6 +98,14 @@ def unsafe_scheme(target: str) -> str | None:
     return next((s for s in UNSAFE_SCHEMES if canonical.startswith(f"{s}:")), None)
 
 
+def _may_be_unsafe(text: str) -> bool:
+    """Whether `text` holds anything markup.unsafe looks at: a tag, a Markdown link, a scheme."""
+    if "<" in text or "](" in text or "]:" in text:
+        return True
+    folded = fold(text)
+    return "script" in folded or "data:" in folded
+
+
 def _in_code(spans: list[tuple[int, int]], start: int) -> bool:
     return any(s <= start < e for s, e in spans)
 
@@ -152,17 +161,8 @@ def _unsafe_in(field: TextField) -> list[tuple[int, int, str]]:
 )
 def check_unsafe_markup(rule: Rule, ctx: Context) -> list[QCIssue]:
     issues = []
-    folded = ctx.doc.folded
-    if (
-        "<" not in folded
-        and "](" not in folded
-        and "]:" not in folded
-        and not any(f"{scheme}:" in folded for scheme in UNSAFE_SCHEMES)
-        and not any(f.kind == "link" for f in ctx.texts)
-    ):
-        return issues
     for field in ctx.texts:
-        if field.kind != "link" and "<" not in field.text and ":" not in field.text:
+        if field.kind != "link" and not _may_be_unsafe(field.text):
             continue
         for start, end, message in _unsafe_in(field):
             issues.append(

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from kernel.text import fold
 from production.domain import QCIssue, Severity
 from production.qc.rules.base import (
-    URL,
     Context,
     Rule,
     TextField,
@@ -27,6 +26,7 @@ from production.qc.rules.base import (
     quote,
     register,
     tokens,
+    without_urls,
 )
 from production.qc.rules.facts import names, planning_notes, public_facts
 from production.qc.rules.words import (
@@ -70,13 +70,15 @@ _PATH_SPLIT = re.compile(r"[-_/+.]+")
 SUGGEST_WHOLE = "Write a phrase that fits the slot whole, or leave the slot out."
 FACT_ENDING_WORDS = int(_DATA["fact_ending_words"])
 CONTINUATION_SUFFIXES = tuple(_DATA["continuation_suffixes"])
+WHOLE_SUFFIXES = tuple(_DATA["whole_suffixes"])
 
 
 @dataclass(frozen=True)
 class FactPrefixes:
     """Brief facts by their first two words, with where each may stop and still read whole."""
 
-    # (first word, second word) -> [(words, whole-after flags, the fact as written)]
+    # (first word, second word) -> [(words, whole-after flags, the fact as written)]; a word written
+    # with a capital inside the fact (a name: "Serving Columbus | homes") counts as whole-after.
     by_start: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[bool, ...], str]]]
     complete: frozenset[tuple[str, ...]]
     # The last words of each fact: a sentence ending as a brief fact ends was not cut by AICMO.
@@ -97,6 +99,11 @@ def fact_prefixes(brief: Brief) -> FactPrefixes:
                 whole_after.append(False)
             elif words:
                 whole_after[-1] = True
+        written = [w for w in _FACT_TOKEN.findall(text) if w[0].isalnum()]
+        if len(written) == len(words):
+            for index, word in enumerate(written[1:], start=1):
+                if word[0].isupper():
+                    whole_after[index] = True
         if len(words) >= 2:
             by_start.setdefault(tuple(words[:2]), []).append((tuple(words), tuple(whole_after), text))
         complete.add(tuple(words))
@@ -113,14 +120,19 @@ def _cut_fact(words: tuple[str, ...], prefixes: FactPrefixes) -> tuple[str, str]
         if len(fact) <= size or fact[:size] != words:
             continue
         following = fact[size]
-        if whole_after[size - 1] or following in CONTINUATION_STARTERS or following.endswith(CONTINUATION_SUFFIXES):
+        if (
+            whole_after[size - 1]
+            or words[-1].endswith(WHOLE_SUFFIXES)
+            or following in CONTINUATION_STARTERS
+            or following.endswith(CONTINUATION_SUFFIXES)
+        ):
             continue
         return text, words[-1]
     return None
 
 
 def _last_words(text: str) -> list[str]:
-    return [w for w, _, _ in words_at(URL.sub(" link ", text))]
+    return [w for w, _, _ in words_at(without_urls(text, " link "))]
 
 
 @lru_cache(maxsize=8192)
@@ -193,7 +205,7 @@ def check_truncated(rule: Rule, ctx: Context) -> list[QCIssue]:
             continue
         path = field.key in PATH_KEYS
         for unit in _phrases(field):
-            words = tokens(" ".join(_PATH_SPLIT.split(unit.text))) if path else tokens(URL.sub(" ", unit.text))
+            words = tokens(" ".join(_PATH_SPLIT.split(unit.text))) if path else tokens(without_urls(unit.text))
             if words in prefixes.complete:
                 continue
             ending = None if words[-FACT_ENDING_WORDS:] in prefixes.endings else _ends_cut(unit, path=path)
@@ -297,8 +309,10 @@ def _extra_notes(notes: tuple[str, ...], public: tuple[str, ...]) -> tuple[dict,
 
 def planning_note_index(brief: Brief) -> PlanningNotes:
     notes = audience_notes(brief.audience.description)
+    # A goal is planning language that shares words with good copy ("see how an ISA works"): only
+    # a long run of it is the goal pasted.
     notes += [
-        Note(g.description, f"goal {n}'s description", LEAK_WORDS)
+        Note(g.description, f"goal {n}'s description", SITUATION_WORDS)
         for n, g in enumerate(brief.goals, start=1)
         if g.description.strip()
     ]
@@ -391,7 +405,9 @@ def check_internal_leak(rule: Rule, ctx: Context) -> list[QCIssue]:
                 leaks.append((0, len(field.text), notes.short[words]))
         for sequences, index in indexes:
             for start, end in index.find(field.text):
-                leaks.append((start, end, _source(sequences, tokens(field.text[start:end]))))
+                # A tactic that quotes the audience description is one leak, named after the brief.
+                if not any(s < end and start < e for s, e, _ in leaks):
+                    leaks.append((start, end, _source(sequences, tokens(field.text[start:end]))))
         if numbers and _DIGIT.search(field.text):
             leaks += _numbers_leaked(field, notes)
         for start, end, source in leaks:
@@ -419,62 +435,50 @@ def _source(sequences: dict[tuple[str, ...], str], words: tuple[str, ...]) -> st
 
 # --- copy.meta_label -------------------------------------------------------------------------
 
-_LABELS = [re.compile(f"(?:{label})$", re.IGNORECASE) for label in _DATA["meta_labels"]]
-_HEADINGS = [re.compile(f"(?:{label})$", re.IGNORECASE) for label in _DATA["meta_headings"]]
-# Every label word, to find candidates in one pass; where each sits is then checked in Python.
-META_WORDS = re.compile(
-    "|".join(f"(?:{label})" for label in (*_DATA["meta_labels"], *_DATA["meta_headings"])), re.IGNORECASE
+_MARKS = r"(?:\*\*|__)?"
+# A unit (a sentence, or a line after its Markdown marks) that opens with a label and a colon...
+META_LABEL = re.compile(
+    _MARKS + r"(?:" + "|".join(f"(?:{label})" for label in _DATA["meta_labels"]) + r")" + _MARKS + r"[ \t]*:",
+    re.IGNORECASE,
 )
-# Before a label: the start of a line (after Markdown marks), or the end of a sentence.
-_LABEL_BEFORE = re.compile(
-    r"(?:^[ \t]*(?:#{1,6}[ \t]+|[-*+•→>][ \t]+|\d+[.)][ \t]+)?|.*[.!?][\"”’']?[ \t]+)(?:\*\*|__)?$"
+# ...or a line that is only the label ("## The facts", "**Proof**").
+META_HEADING = re.compile(
+    _MARKS + r"(?:" + "|".join(f"(?:{label})" for label in _DATA["meta_headings"]) + r")" + _MARKS + r"[ \t]*[.:]?",
+    re.IGNORECASE,
 )
-_LABEL_AFTER = re.compile(r"(?:\*\*|__)?[ \t]*:")
-_HEADING_BEFORE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*|__)?$")
-_HEADING_AFTER = re.compile(r"(?:\*\*|__)?[ \t]*[.:]?[ \t]*$")
 
 
 def meta_labels(text: str) -> list[tuple[int, int]]:
     """(start, end) of each template label in `text`: "Who it is for:" opening a line or a sentence,
     or "The facts" standing as a heading."""
     found = []
-    for match in META_WORDS.finditer(text):
-        start, end = match.span()
-        if (start and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
-            end < len(text) and (text[end].isalnum() or text[end] == "_")
-        ):
+    for unit in units(text):
+        label = META_LABEL.match(unit.text)
+        if label is not None:
+            found.append((unit.start, unit.start + label.end()))
             continue
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end == -1 else line_end
-        before, after = text[line_start:start], text[end:line_end]
-        label = match.group()
-        colon = _LABEL_AFTER.match(after)
-        if colon and _LABEL_BEFORE.match(before) and any(p.match(label) for p in _LABELS):
-            found.append((start, end + colon.end()))
-        elif _HEADING_BEFORE.match(before) and _HEADING_AFTER.match(after) and any(p.match(label) for p in _HEADINGS):
-            found.append((start, end))
+        heading = META_HEADING.fullmatch(unit.text)
+        if heading is not None and unit.closes_line:
+            found.append((unit.start, unit.end))
     return found
 
 
 @register("copy.meta_label", Severity.CRITICAL, SEAMS, 'No template labels ("Who it is for:", "The facts:", "Hook:").')
 def check_meta_labels(rule: Rule, ctx: Context) -> list[QCIssue]:
     issues = []
-    for start, end in meta_labels(ctx.doc.text):
-        field, start, end = ctx.doc.locate(start, end)
-        if not field.is_copy:
-            continue
-        shown = field.text[start:end].replace("**", "").replace("__", "")
-        issues.append(
-            issue(
-                rule,
-                field.name,
-                start,
-                end,
-                f"{quote(' '.join(shown.split()))} is a template label, not copy.",
-                "Say it in a sentence the reader would want to read, or drop it.",
+    for field in ctx.copy_fields():
+        for start, end in meta_labels(field.text):
+            shown = " ".join(field.text[start:end].replace("**", "").replace("__", "").split())
+            issues.append(
+                issue(
+                    rule,
+                    field.name,
+                    start,
+                    end,
+                    f"{quote(shown)} is a template label, not copy.",
+                    "Say it in a sentence the reader would want to read, or drop it.",
+                )
             )
-        )
     return issues
 
 

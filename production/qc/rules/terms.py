@@ -85,6 +85,9 @@ def check_preferred_terms(rule: Rule, ctx: Context) -> list[QCIssue] | None:
         if not field.is_copy or in_url(field, hit.start, hit.end):
             continue
         use = by_key[presence_key(hit.term)]
+        # "month end" -> "month-end": the preferred spelling is not a hit for the avoided one.
+        if presence_key(hit.matched) == presence_key(use):
+            continue
         issues.append(
             issue(
                 rule,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kernel.text import folded_matches
-from production.qc.rules.base import TOKEN, load_data
+from production.qc.rules.base import TOKEN, load_data, tokens
 
 _DATA = load_data("words")
 ARTICLES = frozenset(_DATA["articles"])
@@ -70,9 +70,11 @@ class Sequences:
         """Spans of `text` covered by any of the sequences, overlapping ones merged, in order."""
         if not self.by_first or not text:
             return []
-        words = words_at(text)
-        folded = [w for w, _, _ in words]
+        folded = tokens(text)
         by_first = self.by_first
+        if by_first.keys().isdisjoint(folded):
+            return []
+        words = words_at(text)
         covered = []
         for i, word in enumerate(folded):
             candidates = by_first.get(word)
