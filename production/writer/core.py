@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from kernel.channels import CHANNEL_CATALOGUE
 from kernel.text import find_terms
 from kernel.text import fold as kernel_fold
-from production.qc.rules.base import URL, tokens
+from production.qc.rules.duplicates import sentence_key as qc_sentence_key
 from production.qc.rules.words import units
 from production.writer import bank
 from production.writer.facts import Facts, Pain, Quote, Value, category_phrase, lower_first
@@ -70,18 +70,12 @@ def sentence_key(text: str) -> str:
     return fold(text).strip(" .!?…“”\"'")
 
 
-_DISCLOSURE_LEAD = re.compile(r"^\s*(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*", re.IGNORECASE)
-
-
 @lru_cache(maxsize=16384)
-def sentence_keys(text: str) -> tuple[tuple[str, ...], ...]:
-    """The words of each sentence of REPEAT_WORDS or more words in `text`, as QC reads them."""
-    found = []
-    for unit in units(text):
-        key = tokens(URL.sub(" ", _DISCLOSURE_LEAD.sub("", unit.text)))
-        if len(key) >= REPEAT_WORDS:
-            found.append(key)
-    return tuple(found)
+def sentence_keys(text: str, grams: frozenset[tuple[str, ...]] = frozenset()) -> tuple[tuple[str, ...], ...]:
+    """How QC's copy.repeated_sentence compares the sentences of `text`: their words with the brief's
+    facts (`grams`) masked, for each sentence with six or more words of the writer's own."""
+    found = (qc_sentence_key(unit.text, grams) for unit in units(text))
+    return tuple(key for key in found if key is not None)
 
 
 _SENTENCE_START = re.compile(r"([.!?][”\"]?\s+)([a-z])")
@@ -332,8 +326,13 @@ class Composer:
     def remember(self, text: str) -> None:
         self.log.sentences.update(self._counted(text))
 
-    def _counted(self, text: str) -> list[tuple[str, ...]]:
-        return [key for key in sentence_keys(text) if f" {' '.join(key)} " not in self.facts.brief_words]
+    def _counted(self, text: str) -> tuple[tuple[str, ...], ...]:
+        return sentence_keys(text, self.facts.grams)
+
+    def _in_asset(self, text: str) -> tuple[tuple[str, ...], ...]:
+        """What one asset may not hold twice: each sentence as written (even the brief's own),
+        and each sentence with the facts masked."""
+        return (*sentence_keys(text), *self._counted(text))
 
     def line(
         self,
@@ -377,7 +376,7 @@ class Composer:
                     continue
                 self.lines.add(sentence_key(text))
                 self.lines.update(sentence_key(piece) for piece in split_sentences(text))
-                self.asset_sentences.update(sentence_keys(text))
+                self.asset_sentences.update(self._in_asset(text))
                 self.remember(text)
                 self.spent |= self._pending
                 if opening:
@@ -420,15 +419,15 @@ class Composer:
         pieces = [sentence_key(text), *(sentence_key(piece) for piece in split_sentences(text))]
         if any(piece in self.lines for piece in pieces):
             return False
-        return not any(key in self.asset_sentences for key in sentence_keys(text))
+        return not any(key in self.asset_sentences for key in self._in_asset(text))
 
     def new_in_asset(self, text: str) -> bool:
         """No sentence of `text` is already in this asset (for text written outside `line`)."""
-        return not any(key in self.asset_sentences for key in sentence_keys(text))
+        return not any(key in self.asset_sentences for key in self._in_asset(text))
 
     def written(self, text: str) -> None:
         """Record text added to the asset outside `line` (lists, quotes, questions)."""
-        self.asset_sentences.update(sentence_keys(text))
+        self.asset_sentences.update(self._in_asset(text))
         self.remember(text)
 
     def _with_opener(self, text: str, salt: object) -> str:

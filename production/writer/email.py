@@ -40,7 +40,10 @@ def write_email(c: Composer, *, unsubscribe_url: str = "") -> Asset:
     )
     c.set_focus(cta=c.call_to_action())
     greeting = c.line("greeting", opening=True) or c.line("greeting")
-    opening = c.line("email.occasion" if c.occasion else "email.open") or c.line("email.open")
+    # The opening line after the greeting is how the e-mail opens: no two e-mails of a run share it.
+    opening = c.line("email.occasion" if c.occasion else "email.open", opening=True) or c.line(
+        "email.open", opening=True
+    )
     value = c.line("email.value")
     more = c.line("email.more")
     how = c.line("email.how") if c.number("how") % 2 == 0 else ""

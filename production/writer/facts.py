@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from production.qc.rules.duplicates import brief_text
+from production.qc.rules.duplicates import brief_text, fact_grams
 from production.writer.grammar import base_verb, capitalise, clause, sentence, with_article, words
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
@@ -331,6 +331,8 @@ class Facts:
     deliverables: tuple[str, ...]
     # Every public fact's words, as QC compares them: a sentence found in it is the brief's own.
     brief_words: str = ""
+    # Runs of the brief's own words, masked when sentences are compared (QC's fact_grams).
+    grams: frozenset[tuple[str, ...]] = frozenset()
     dropped_link: str = ""
 
     def pain_for(self, pillar: Pillar | None) -> Pain | None:
@@ -461,5 +463,6 @@ def facts_of(brief: Brief) -> Facts:
         substantiated=tuple(c.strip() for c in brand.substantiated_claims if c.strip()),
         deliverables=tuple(brief.scope.deliverables),
         brief_words=brief_text(brief),
+        grams=fact_grams(brief),
         dropped_link=dropped,
     )

@@ -1,14 +1,13 @@
 """Measuring the writer's variety: sentences it composed that repeat within a run, and sentences
 one brief's package shares with another's once the brief facts are masked.
 
-"Composed" means written by AICMO: sentences of six or more words in an asset's text (body,
-subject, preheader, meta description), other than the brief's own value propositions, proof
-points, offer, price and disclaimers quoted whole (or one of their clauses), and the legal
-footer. Masking replaces every brief fact that appears verbatim (names, propositions, proofs,
-pains, quotes, offer, description, category, search terms, links) with one token, so two
-sentences match when only their facts differ. The cross-brief share counts the composed
-sentences that keep at least OWN_WORDS words of AICMO's own once masked: "§ is §." or
-"In short: §." is a brief's fact with a connective, not writing two clients could share.
+"Composed" means written by AICMO: sentences with six or more words of AICMO's own in an asset's
+copy (title, body, subject, preheader, meta description, headlines...), counted as QC's
+copy.repeated_sentence counts them (the brief's facts masked, the legal footer left out). For the
+cross-brief share, masking replaces every brief fact that appears verbatim (names, propositions,
+proofs, pains, quotes, offer, description, category, search terms, links) with one token, so two
+sentences match when only their facts differ; it counts the composed sentences that keep at
+least OWN_WORDS words of AICMO's own once masked.
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from production.qc.rules.base import INTERNAL_KEYS, LINK_KEYS, tokens
+from production.qc.rules.duplicates import sentence_key as qc_sentence_key
 from production.qc.rules.words import units
-from production.writer.core import REPEAT_WORDS, sentence_key
+from production.writer.core import sentence_key
 from production.writer.facts import facts_of
 from production.writer.grammar import clause, words
 
@@ -70,22 +70,23 @@ def composed_sentences(draft: Draft, brief: Brief) -> list[str]:
 
 
 def composed_sentences_in(text: str, brief: Brief) -> list[str]:
-    facts = facts_of(brief)
-    found = []
-    for unit in units(text):
-        key = tokens(_URL.sub(" ", unit.text))
-        if len(key) >= REPEAT_WORDS and f" {' '.join(key)} " not in facts.brief_words:
-            found.append(unit.text)
-    return found
+    """Sentences with six or more words of AICMO's own (QC's count, the brief's facts masked)."""
+    grams = facts_of(brief).grams
+    return [unit.text for unit in units(text) if qc_sentence_key(unit.text, grams) is not None]
 
 
 def repeated_in_run(drafts: Sequence[Draft], brief: Brief) -> dict[tuple[str, ...], int]:
     """Composed sentences written more than once in one run, with their counts."""
+    grams = facts_of(brief).grams
+
+    def key(sentence: str) -> tuple[str, ...]:
+        return qc_sentence_key(sentence, grams) or ()
+
     counts: Counter[tuple[str, ...]] = Counter()
     for draft in drafts:
-        counts.update({tokens(s) for s in composed_sentences(draft, brief)})
+        counts.update({key(s) for s in composed_sentences(draft, brief)})
         for text in _texts(draft):
-            written = [tokens(s) for s in composed_sentences_in(text, brief)]
+            written = [key(s) for s in composed_sentences_in(text, brief)]
             counts.update(k for k, n in Counter(written).items() if n > 1)
     return {s: n for s, n in counts.items() if n > 1}
 
