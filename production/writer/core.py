@@ -633,7 +633,8 @@ def _term(c: Composer, form: str) -> str | None:
     # A brand name is not a search-term theme: keyword phrasings ("Better ...") need a generic term.
     if term is None or term is c.facts.product:
         return None
-    return c._fact(term, lower_first(term.text, c.facts.proper) if form == "lc" else term.text)
+    text = lower_first(term.text, c.facts.proper) if form in ("lc", "a") else term.text
+    return c._fact(term, category_phrase(text) if form == "a" else text)
 
 
 def _cta(c: Composer, form: str) -> str | None:
