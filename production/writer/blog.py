@@ -142,7 +142,7 @@ def _section(
         c.set_focus(
             phrase=c.others("phrase", c.facts.phrases)[0] if len(c.facts.phrases) > 1 else c.focus.get("phrase")
         )
-        body = _paragraphs(c, _rotated(c, "blog.problem.1", PROBLEM_PARTS, (2, 2, 1), counters["problem"]))
+        body = _paragraphs(c, _rotated(c, "blog.problem.1", PROBLEM_PARTS, (3, 2), counters["problem"]))
     elif name == "value":
         if not values or (counters["value"] >= len(values) and not wrap):
             return None
@@ -151,7 +151,7 @@ def _section(
             c.set_focus(pain=pains[counters["value"] % len(pains)])
         counters["value"] += 1
         heading = c.line("blog.h2.value")
-        body = _paragraphs(c, _rotated(c, "blog.value.1", VALUE_PARTS, (2, 2, 2), counters["value"]))
+        body = _paragraphs(c, _rotated(c, "blog.value.1", VALUE_PARTS, (3, 3), counters["value"]))
     elif name == "proof":
         proofs = [p for p in c.facts.proofs if c.allowed_fact(p.text)]
         if not proofs:

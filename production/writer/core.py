@@ -1,7 +1,7 @@
 """The composition core: picks phrasings from the banks for one asset, fills their slots from the facts,
 and keeps a run's writing log so no sentence is written twice and no two assets of a channel open alike.
 
-Choices are deterministic: a sha256 of the brief's seed, the asset key and the part decides where
+Choices are deterministic: a BLAKE2 hash of the brief's seed, the asset key and the part decides where
 in a part's phrasings an asset starts and which inline alternative it takes, so the same brief
 reads the same every time and two briefs start in different places. A phrasing is passed over
 when its own wording (slots aside) holds a banned term, an excluded topic, a term the brand
@@ -119,7 +119,15 @@ def _allowed_fact(text: str, terms: tuple[str, ...], allowed: tuple[str, ...], s
 
 
 def _number(*parts: object) -> int:
-    return int.from_bytes(hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()[:8], "big")
+    return int.from_bytes(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest(), "big")
+
+
+@lru_cache(maxsize=4096)
+def _suiting(part: str, register: str, kind: str, channel: str, forbidden: frozenset[str]) -> tuple[bank.Phrasing, ...]:
+    """The phrasings of `part` that suit this voice, kind and channel (the same for every asset of a run)."""
+    return tuple(
+        p for p in bank.part(part) if p.suits(register=register, kind=kind, channel=channel, forbidden=forbidden)
+    )
 
 
 @dataclass(frozen=True)
@@ -348,13 +356,7 @@ class Composer:
 
         `unique`: a phrasing already used in this asset is passed over (two headlines of one ad are
         not two versions of one sentence)."""
-        phrasings = [
-            p
-            for p in bank.part(part)
-            if p.suits(
-                register=self.voice.register, kind=self.facts.kind, channel=self.channel, forbidden=self.forbidden_tags
-            )
-        ]
+        phrasings = _suiting(part, self.voice.register, self.facts.kind, self.channel, self.forbidden_tags)
         if not phrasings:
             return ""
         start = self.number(part) % len(phrasings)

@@ -86,6 +86,9 @@ def write_search_ad(c: Composer) -> Asset:
                 break
             # Another ad group's headlines are a last resort, after every phrasing of this one.
             relaxed = True
+            for text in _fact_headlines(c, most):
+                if len(headlines) < HEADLINES[1]:
+                    add(text)
     for text in headlines:
         if text not in brand:
             taken.add(fold(text))
