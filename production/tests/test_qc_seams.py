@@ -677,6 +677,10 @@ def test_exclusions_are_folded_too():
             "Markdown.",
         ),
         ("Close <b>faster</b>", "'<b>' is a raw HTML <b> tag: copy is plain text or Markdown."),
+        (
+            'Read <a href="vbscript:msgbox(1)">the plan</a>',
+            "'<a href=\"vbscript:msgbox(1)\">' is raw HTML with a vbscript: link: copy is plain text or Markdown.",
+        ),
     ],
 )
 def test_unsafe_markup_is_critical(body, message):
