@@ -59,7 +59,6 @@ SEAMS = "seams"
 # --- copy.truncated --------------------------------------------------------------------------
 
 TRUNCATION_SKIP_KEYS = frozenset(_DATA["truncation_skip_keys"])
-PHRASE_KEYS = frozenset(_DATA["phrase_keys"])
 PATH_KEYS = frozenset(_DATA["path_keys"])
 CONTINUATION_STARTERS = frozenset(_DATA["continuation_starters"])
 DANGLING = re.compile(r"[’'](?:" + "|".join(_DATA["dangling_contractions"]) + r")$", re.IGNORECASE)
@@ -171,8 +170,9 @@ def _ends_cut(unit: Unit, *, path: bool = False) -> tuple[str, str] | None:
 
 
 def _stranded(words: list[str]) -> bool:
-    """A preposition a sentence may end on: a fixed phrase, after an -ing verb, or in a clause with
-    its own subject ("the team you can count on")."""
+    """A preposition a sentence may end on: a fixed phrase ("worth waiting for"), right after a verb
+    that takes it ("what your team needs to look at"), or in a clause with its own subject or a
+    question word ("the team you can count on", "see what it is about")."""
     if any(tuple(words[-len(e) :]) == e for e in WHOLE_ENDINGS):
         return True
     before = words[-STRANDING_WINDOW - 1 : -1]
