@@ -100,6 +100,7 @@ REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
 FACT_MASK_WORDS = int(_DATA["fact_mask_words"])
 OPENING_WORDS = int(_DATA["opening_words"])
 GREETING_WORDS = 4
+OPENING_CHARS = 200
 # Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
 REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
 _OPENING_LEAD = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*)?", re.IGNORECASE)
@@ -307,7 +308,11 @@ def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, in
             # "Hi Sam," or "Dear subscriber," greets; the copy opens after it.
             if first and first[0].text.endswith(",") and len(first[0].text.split()) <= GREETING_WORDS:
                 lead = max(lead, first[0].end)
-            words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
+            # The first words are all it takes: read the start of the text, the whole only if short of words.
+            head = field.text[: lead + OPENING_CHARS]
+            words = [w for w in words_at(head) if w[1] >= lead][:OPENING_WORDS]
+            if len(words) < OPENING_WORDS and len(head) < len(field.text):
+                words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
             if len(words) < OPENING_WORDS:
                 return None
             return tuple(w for w, _, _ in words), field.name, words[0][1], words[-1][2]
