@@ -18,7 +18,6 @@ from production.qc.rules.base import (
     TextField,
     issue,
     load_data,
-    loose_key,
     quote,
     register,
     text_fields,
@@ -171,7 +170,10 @@ def masked(words: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> tuple[s
 
 
 def _footer_like(text: str, address: str) -> bool:
-    return bool(OPT_OUT.search(text)) or (bool(address) and address in loose_key(text))
+    """A line of the legal footer: the opt-out, or the sender's postal address."""
+    if OPT_OUT.search(text):
+        return True
+    return bool(address) and f" {address} " in f" {' '.join(tokens(text))} "
 
 
 @lru_cache(maxsize=8192)
@@ -223,7 +225,7 @@ class RunSentences:
 
 def run_sentences_for(brief: Brief) -> Any:
     grams = fact_grams(brief)
-    address = loose_key(brief.client.postal_address)
+    address = " ".join(tokens(brief.client.postal_address))
 
     def build(run: RunDrafts) -> RunSentences:
         repeatable = repeatable_sentences(run)
