@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,7 +111,8 @@ _CONFUSABLES = str.maketrans(
 _LOOK_ALIKES = re.compile("[\u0370-\u03ff\u0400-\u052f]")
 
 # How many folded texts to remember: QC asks about the same field once per rule family.
-_FOLDED_CACHE = 4096
+# Offsets are kept as 4-byte arrays, so a remembered 10 KB text with look-alikes costs ~90 KB.
+_FOLDED_CACHE = 1024
 # Hyphens a term's parts may be written with ("game-changer", "game changer", "gamechanger").
 _HYPHENS = "\\-\u2010\u2011"
 
@@ -131,7 +133,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=_FOLDED_CACHE)
-def _folded(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+def _folded(text: str) -> tuple[str, Sequence[int] | None, Sequence[int] | None]:
     """`fold(text)` with, for each folded character, where its source starts and ends in `text`.
 
     None for both offset tables means folding kept every character in place (the usual case:
@@ -149,12 +151,12 @@ def _folded(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | N
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
-def _fold_mapped(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+def _fold_mapped(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """Fold `text` keeping offsets: ASCII stretches as they are (lower-cased), the rest one
     character cluster (a base and its combining marks) at a time."""
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array("I")
+    ends = array("I")
     position = 0
     for run in _NON_ASCII_RUN.finditer(text):
         start, end = run.span()
@@ -171,10 +173,10 @@ def _fold_mapped(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         pieces.append(text[position:].lower())
         starts.extend(range(position, len(text)))
         ends.extend(range(position + 1, len(text) + 1))
-    return "".join(pieces), tuple(starts), tuple(ends)
+    return "".join(pieces), starts, ends
 
 
-def _fold_clusters(text: str, index: int, stop: int, pieces: list[str], starts: list[int], ends: list[int]) -> None:
+def _fold_clusters(text: str, index: int, stop: int, pieces: list[str], starts: array, ends: array) -> None:
     while index < stop:
         end = index + 1
         if _FORMAT_CHARS.match(text, index):

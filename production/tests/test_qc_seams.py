@@ -10,11 +10,23 @@ from decimal import Decimal
 
 import pytest
 
-from onboarding.domain import Audience, Brand, Client, Goal, Product
 from production.domain import Severity
 from production.qc.engine import evaluate_draft, evaluate_run
 from production.qc.rules import RULES_BY_ID, SEAM_RULES
-from production.tests.qc_examples import FOOTER, LINK, draft, good_run, tallyfold_brief, with_body
+from tests.qc_examples import (
+    FOOTER,
+    LINK,
+    Audience,
+    Brand,
+    Client,
+    Goal,
+    PreferredTerm,
+    Product,
+    draft,
+    good_run,
+    tallyfold_brief,
+    with_body,
+)
 
 NOW = dt.datetime(2027, 1, 3, 12, 0, tzinfo=dt.UTC)
 
@@ -677,6 +689,10 @@ def test_exclusions_are_folded_too():
             "Markdown.",
         ),
         ("Close <b>faster</b>", "'<b>' is a raw HTML <b> tag: copy is plain text or Markdown."),
+        (
+            'Read <a href="vbscript:msgbox(1)">the plan</a>',
+            "'<a href=\"vbscript:msgbox(1)\">' is raw HTML with a vbscript: link: copy is plain text or Markdown.",
+        ),
     ],
 )
 def test_unsafe_markup_is_critical(body, message):
@@ -959,8 +975,6 @@ def test_greetings_are_not_openings():
 def test_the_preferred_spelling_is_not_flagged_as_the_avoided_one():
     """With "month end" -> "month-end", the text "month-end" is the preferred form; "month end" is not."""
     # given
-    from onboarding.domain import PreferredTerm
-
     brief = tallyfold_brief(brand=Brand(preferred_terms=(PreferredTerm(avoid="month end", use="month-end"),)))
     post = one(body="Your month-end close, done by day four. Every month end, the same scramble.")
 

@@ -429,7 +429,7 @@ def presence_key(text: str) -> str:
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _nfkd(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKD", text)
 

@@ -18,7 +18,6 @@ from production.qc.rules.base import (
     TextField,
     issue,
     load_data,
-    loose_key,
     quote,
     register,
     text_fields,
@@ -100,6 +99,7 @@ REPEATED_SENTENCE_WORDS = int(_DATA["repeated_sentence_words"])
 FACT_MASK_WORDS = int(_DATA["fact_mask_words"])
 OPENING_WORDS = int(_DATA["opening_words"])
 GREETING_WORDS = 4
+OPENING_CHARS = 200
 # Parts that repeat by design: the legal footer, the brief's disclaimers, the hashtags.
 REPEATABLE_KEYS = frozenset({"footer", "disclaimers", "hashtags", "disclosure", "signoff", "greeting"})
 _OPENING_LEAD = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:ad|sponsored|#ad)\b\s*[:|–—-]?\s*)?", re.IGNORECASE)
@@ -170,7 +170,10 @@ def masked(words: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> tuple[s
 
 
 def _footer_like(text: str, address: str) -> bool:
-    return bool(OPT_OUT.search(text)) or (bool(address) and address in loose_key(text))
+    """A line of the legal footer: the opt-out, or the sender's postal address."""
+    if OPT_OUT.search(text):
+        return True
+    return bool(address) and f" {address} " in f" {' '.join(tokens(text))} "
 
 
 @lru_cache(maxsize=8192)
@@ -222,7 +225,7 @@ class RunSentences:
 
 def run_sentences_for(brief: Brief) -> Any:
     grams = fact_grams(brief)
-    address = loose_key(brief.client.postal_address)
+    address = " ".join(tokens(brief.client.postal_address))
 
     def build(run: RunDrafts) -> RunSentences:
         repeatable = repeatable_sentences(run)
@@ -307,7 +310,11 @@ def opening(run: RunDrafts, draft: Draft) -> tuple[tuple[str, ...], str, int, in
             # "Hi Sam," or "Dear subscriber," greets; the copy opens after it.
             if first and first[0].text.endswith(",") and len(first[0].text.split()) <= GREETING_WORDS:
                 lead = max(lead, first[0].end)
-            words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
+            # The first words are all it takes: read the start of the text, the whole only if short of words.
+            head = field.text[: lead + OPENING_CHARS]
+            words = [w for w in words_at(head) if w[1] >= lead][:OPENING_WORDS]
+            if len(words) < OPENING_WORDS and len(head) < len(field.text):
+                words = [w for w in words_at(field.text) if w[1] >= lead][:OPENING_WORDS]
             if len(words) < OPENING_WORDS:
                 return None
             return tuple(w for w, _, _ in words), field.name, words[0][1], words[-1][2]

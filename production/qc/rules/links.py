@@ -86,6 +86,9 @@ _TAG = re.compile(
     r"<!--.*?(?:-->|$)|<![a-zA-Z][^>]*>|<\?[^>]*>|<\s*/?\s*(?P<name>[a-zA-Z][\w-]*)(?P<attrs>(?:\s[^<>]*)?)/?\s*>",
     re.DOTALL,
 )
+_LINK_ATTRIBUTE = re.compile(
+    r"(?i)(?<![\w-])(?:href|src|action|formaction|xlink:href|poster|background|data)\s*=\s*[\"']?([^\"'\s>]+)"
+)
 _EVENT_HANDLER = re.compile(r"(?i)(?<![\w-])(on[a-z]+)\s*=")
 _BARE_SCHEME = re.compile(r"(?i)(?<![\w-])(?:javascript|vbscript)\s*:(?=\S)|(?<![\w-])data:[\w.+-]+/[\w.+-]+[;,]")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
@@ -139,7 +142,11 @@ def _unsafe_in(field: TextField) -> list[tuple[int, int, str]]:
         if _in_code(code, match.start()) or any(s <= match.start() < e for s, e, _ in found):
             continue
         handlers = _EVENT_HANDLER.findall(match.group("attrs") or "")
-        if handlers:
+        linked = [unsafe_scheme(v) for v in _LINK_ATTRIBUTE.findall(match.group("attrs") or "")]
+        scheme = next((s for s in linked if s), None)
+        if scheme:
+            what = f"raw HTML with a {scheme}: link"
+        elif handlers:
             what = f"raw HTML with an event handler ({', '.join(dict.fromkeys(h.lower() for h in handlers))})"
         elif match.group("name"):
             what = f"a raw HTML <{match.group('name').lower()}> tag"

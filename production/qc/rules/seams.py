@@ -46,7 +46,6 @@ from production.qc.rules.words import (
     ngrams,
     units,
     verb_stem,
-    words_at,
 )
 
 if TYPE_CHECKING:
@@ -59,7 +58,6 @@ SEAMS = "seams"
 # --- copy.truncated --------------------------------------------------------------------------
 
 TRUNCATION_SKIP_KEYS = frozenset(_DATA["truncation_skip_keys"])
-PHRASE_KEYS = frozenset(_DATA["phrase_keys"])
 PATH_KEYS = frozenset(_DATA["path_keys"])
 CONTINUATION_STARTERS = frozenset(_DATA["continuation_starters"])
 DANGLING = re.compile(r"[’'](?:" + "|".join(_DATA["dangling_contractions"]) + r")$", re.IGNORECASE)
@@ -131,8 +129,8 @@ def _cut_fact(words: tuple[str, ...], prefixes: FactPrefixes) -> tuple[str, str]
     return None
 
 
-def _last_words(text: str) -> list[str]:
-    return [w for w, _, _ in words_at(without_urls(text, " link "))]
+def _last_words(text: str) -> tuple[str, ...]:
+    return tokens(without_urls(text, " link "))
 
 
 @lru_cache(maxsize=8192)
@@ -153,7 +151,7 @@ def _ends_cut(unit: Unit, *, path: bool = False) -> tuple[str, str] | None:
     raw_last = re.split(r"[\s/]+", body)[-1] if not path else _PATH_SPLIT.split(body)[-1]
     if DANGLING.search(raw_last):
         return "word", raw_last
-    words = _last_words(body) if not path else [w for w in tokens(" ".join(_PATH_SPLIT.split(body)))]
+    words = _last_words(body) if not path else tokens(" ".join(_PATH_SPLIT.split(body)))
     if not words:
         return None
     last = words[-1]
@@ -170,9 +168,10 @@ def _ends_cut(unit: Unit, *, path: bool = False) -> tuple[str, str] | None:
     return None
 
 
-def _stranded(words: list[str]) -> bool:
-    """A preposition a sentence may end on: a fixed phrase, after an -ing verb, or in a clause with
-    its own subject ("the team you can count on")."""
+def _stranded(words: tuple[str, ...]) -> bool:
+    """A preposition a sentence may end on: a fixed phrase ("worth waiting for"), right after a verb
+    that takes it ("what your team needs to look at"), or in a clause with its own subject or a
+    question word ("the team you can count on", "see what it is about")."""
     if any(tuple(words[-len(e) :]) == e for e in WHOLE_ENDINGS):
         return True
     before = words[-STRANDING_WINDOW - 1 : -1]

@@ -29,6 +29,9 @@ from onboarding.domain import (
 from production.domain import Draft
 from tests.factories import make_brief, make_intake
 
+# Test modules inside a context build briefs from these (a context may not import onboarding).
+__all__ = ["Audience", "Brand", "Client", "Goal", "PreferredTerm", "Product"]
+
 LINK = "https://tallyfold.com/close"
 FOOTER = (
     "Tallyfold Ltd, 21 Clerkenwell Green, London EC1R 0DX, United Kingdom. "
