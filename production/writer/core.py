@@ -204,6 +204,8 @@ class Composer:
         self.lines: set[str] = set()
         self.asset_sentences: set[tuple[str, ...]] = set()
         self.phrasings_used: set[tuple[str, str]] = set()
+        # Short forms use each phrasing once ("And it means ..." twice in one post reads as a form).
+        self.unique_phrasings = False
         # Short forms say each fact once: a line whose facts an earlier line already used is passed over.
         self.spend_facts = True
         self.spent: set[str] = set()
@@ -362,7 +364,7 @@ class Composer:
         start = self.number(part) % len(phrasings)
         ordered = phrasings[start:] + phrasings[:start]
         for index, phrasing in enumerate(ordered):
-            if unique and (part, phrasing.text) in self.phrasings_used:
+            if (unique or self.unique_phrasings) and (part, phrasing.text) in self.phrasings_used:
                 continue
             budget = min(x for x in (max_chars, phrasing.max) if x is not None) if (max_chars or phrasing.max) else None
             for attempt in range(4):

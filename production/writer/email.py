@@ -27,6 +27,7 @@ def unsubscribe_link(c: Composer, configured: str) -> str:
 
 
 def write_email(c: Composer, *, unsubscribe_url: str = "") -> Asset:
+    c.unique_phrasings = True
     limits = CHANNEL_LIMITS["email"].fields
     subject_max = limits["subject"].soft or SUBJECT[1]
     subject_min = limits["subject"].soft_min or SUBJECT[0]

@@ -62,6 +62,7 @@ BY_REGISTER = {
 
 
 def write_social(c: Composer) -> Asset:
+    c.unique_phrasings = True
     channel = c.channel
     framework = _framework(c)
     beats = _beats(c, framework, hook_budget=_hook_budget(channel))
