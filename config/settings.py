@@ -215,6 +215,9 @@ AICMO_GENERATOR = {
         "fallback_to_template": env.bool("LLM_FALLBACK_TO_TEMPLATE", default=True),
     },
 }
+# The unsubscribe link every e-mail's footer carries (the e-mail platform's one-click URL). Empty:
+# the client's own site's /unsubscribe page (the product URL's or website's domain).
+AICMO_UNSUBSCRIBE_URL = env.str("AICMO_UNSUBSCRIBE_URL", default="")
 
 # --- Quality control and delivery --------------------------------------------
 AICMO_QC_THRESHOLD = env.int("AICMO_QC_THRESHOLD", default=80)

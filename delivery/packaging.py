@@ -51,39 +51,21 @@ MEDIA_TYPES = {
     ".zip": "application/zip",
 }
 
-# Structured fields shown before the body, then after it, in this order; any others follow by name.
-FIELDS_BEFORE_BODY = ("subject", "preheader")
-FIELDS_AFTER_BODY = (
-    "headlines",
-    "descriptions",
-    "paths",
-    "path1",
-    "path2",
-    "cta",
+# Fields of an asset that go into its front matter (what a scheduler or ESP needs beside the text).
+FRONT_MATTER_FIELDS = (
+    "subject",
+    "preheader",
+    "slug",
+    "focus_keyword",
+    "meta_description",
     "link",
     "hashtags",
-    "meta_description",
-    "headings",
-    "disclaimer",
+    "visual_brief",
+    "alt_text",
+    "ad_group",
+    "path1",
+    "path2",
 )
-# The e-mail footer (address, opt-out) closes the asset, after every other field.
-FOOTER_FIELD = "footer"
-FIELD_LABELS = {
-    "subject": "Subject",
-    "preheader": "Preheader",
-    "headlines": "Headlines",
-    "descriptions": "Descriptions",
-    "paths": "Display paths",
-    "path1": "Display path 1",
-    "path2": "Display path 2",
-    "cta": "Call to action",
-    "link": "Link",
-    "hashtags": "Hashtags",
-    "meta_description": "Meta description",
-    "headings": "Headings",
-    "disclaimer": "Disclaimer",
-    "footer": "Footer",
-}
 # Ids for milestone events: stable per brief and milestone name, whatever the strategy version.
 _MILESTONE_NAMESPACE = uuid.UUID("6f1d8a4e-3c2b-5e7f-9a10-4b6c8d2e0f31")
 
@@ -145,6 +127,10 @@ def run_folder(run_id: uuid.UUID) -> str:
 
 def content_name(draft: Draft) -> str:
     return f"content/{draft.channel}/{draft.key}.md"
+
+
+def structured_name(draft: Draft) -> str:
+    return f"content/{draft.channel}/{draft.key}.json"
 
 
 # --- Small formatting helpers -----------------------------------------------------------------
@@ -304,49 +290,43 @@ def render_strategy_html(markdown_text: str, *, title: str, language: str) -> st
 # --- Content ------------------------------------------------------------------------------------
 
 
-def _render_field(name: str, value: Any) -> list[str]:
-    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-    if value in (None, "", [], (), {}):
-        return []
-    if name == "hashtags":
-        text = value if isinstance(value, str) else " ".join(str(v) for v in value)
-        return [f"**{label}:** {text}", ""]
-    if isinstance(value, (list, tuple)):
-        return [f"**{label}:**", "", *(f"{i}. {item}" for i, item in enumerate(value, 1)), ""]
-    if isinstance(value, dict):
-        return [f"**{label}:**", "", *(f"- {key}: {value[key]}" for key in sorted(value)), ""]
-    if name == FOOTER_FIELD:
-        return ["---", "", str(value), ""]
-    return [f"**{label}:** {value}", ""]
-
-
 def render_content(draft: Draft, qc: QCResult | None) -> str:
-    front = {
+    """Front matter, then exactly the text to publish: nothing else."""
+    front: dict[str, Any] = {
         "channel": draft.channel,
         "asset_type": draft.asset_type,
         "key": draft.key,
         "draft_id": str(draft.id),
         "title": draft.title,
+        "scheduled_at": _iso(draft.scheduled_at),
+        "pillar": draft.pillar,
+        "occasion": draft.occasion,
     }
-    lines = ["---", *(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())]
-    lines += [
-        f"scheduled_at: {_iso(draft.scheduled_at)}",
-        f"qc_score: {json.dumps(qc.score if qc else None)}",
-        f"passed: {json.dumps(qc.passed if qc else False)}",
-        "---",
-        "",
-        f"# {draft.title}",
-        "",
-    ]
-    for name in FIELDS_BEFORE_BODY:
-        lines += _render_field(name, draft.fields.get(name))
-    if draft.body.strip():
-        lines += [draft.body.strip(), ""]
-    known = {*FIELDS_BEFORE_BODY, *FIELDS_AFTER_BODY, FOOTER_FIELD}
-    others = sorted(name for name in draft.fields if name not in known)
-    for name in (*FIELDS_AFTER_BODY, *others, FOOTER_FIELD):
-        lines += _render_field(name, draft.fields.get(name))
-    return "\n".join(lines).rstrip("\n") + "\n"
+    front |= {name: draft.fields[name] for name in FRONT_MATTER_FIELDS if draft.fields.get(name) not in (None, "", [])}
+    front |= {"qc_score": qc.score if qc else None, "passed": qc.passed if qc else False}
+    lines = ["---", *(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()), "---", ""]
+    return "\n".join(lines) + draft.body.strip() + "\n"
+
+
+def render_structured(draft: Draft, qc: QCResult | None) -> dict[str, Any]:
+    """The asset as data: its body (identical to the .md text), its fields per family and its provenance."""
+    return {
+        "channel": draft.channel,
+        "asset_type": draft.asset_type,
+        "key": draft.key,
+        "draft_id": str(draft.id),
+        "title": draft.title,
+        "scheduled_at": _iso(draft.scheduled_at),
+        "pillar": draft.pillar,
+        "occasion": draft.occasion,
+        "body": draft.body.strip(),
+        "fields": draft.fields,
+        "sources": list(draft.sources),
+        "generator": draft.generator,
+        "template": draft.template,
+        "fixes": list(draft.fixes),
+        "qc": {"score": qc.score, "passed": qc.passed} if qc else None,
+    }
 
 
 # --- Calendars ---------------------------------------------------------------------------------
@@ -476,6 +456,7 @@ def render_manifest(inputs: PackageInputs, files: Sequence[PackageFile], qc_repo
                 "title": draft.title,
                 "scheduled_at": _iso(draft.scheduled_at),
                 "file": content_name(draft),
+                "structured_file": structured_name(draft),
                 "qc": {k: qc[k] for k in ("score", "passed", "rules_passed", "rules_applied", "ruleset_version")}
                 | {"issues": len(qc["issues"])},
                 "generated_by": {
@@ -525,8 +506,12 @@ def render_package(inputs: PackageInputs) -> list[PackageFile]:
         PackageFile("strategy.md", strategy_md.encode("utf-8")),
         PackageFile("strategy.html", render_strategy_html(strategy_md, title=title, language=brief.language).encode()),
         *(
-            PackageFile(content_name(d), render_content(d, qc_by_draft.get(d.id)).encode("utf-8"))
+            file
             for d in inputs.ordered_drafts
+            for file in (
+                PackageFile(content_name(d), render_content(d, qc_by_draft.get(d.id)).encode("utf-8")),
+                PackageFile(structured_name(d), _json_bytes(render_structured(d, qc_by_draft.get(d.id)))),
+            )
         ),
         PackageFile("calendar.csv", render_calendar_csv(inputs.drafts, qc_by_draft)),
         PackageFile("calendar.ics", render_calendar_ics(inputs)),

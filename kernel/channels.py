@@ -29,6 +29,8 @@ class Channel:
     # regular-expression fragments, matched as whole words, case-insensitively.
     keywords: tuple[str, ...]
     social: bool = False
+    # Paid placement: every asset on it is an ad (disclosure and utm_medium follow).
+    paid: bool = False
     # utm_source of links in its copy ("newsletter" for e-mail, "google" for search ads).
     utm_source: str = ""
 
@@ -82,12 +84,14 @@ CHANNEL_CATALOGUE: MappingProxyType[str, Channel] = MappingProxyType(
                     r"rsas?",
                 ),
                 utm_source="google",
+                paid=True,
             ),
         )
     }
 )
 CHANNELS: tuple[str, ...] = tuple(CHANNEL_CATALOGUE)
 SOCIAL_CHANNELS = frozenset(name for name, c in CHANNEL_CATALOGUE.items() if c.social)
+PAID_CHANNELS = frozenset(name for name, c in CHANNEL_CATALOGUE.items() if c.paid)
 
 # The structure an asset type is written in: social post, e-mail, blog article, responsive search ad.
 ASSET_FAMILIES: MappingProxyType[str, str] = MappingProxyType(

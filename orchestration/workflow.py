@@ -170,7 +170,9 @@ def discard_drafts(ctx: StepContext, output: Mapping[str, Any]) -> dict[str, Any
 
 
 def check_quality(ctx: StepContext) -> dict[str, Any]:
-    run_qc = production.qc_check_run(run_id=ctx.run_id, brief=_brief(ctx), drafts=_drafts(), qc_results=_qc())
+    run_qc = production.qc_check_run(
+        run_id=ctx.run_id, brief=_brief(ctx), drafts=_drafts(), qc_results=_qc(), strategy=_strategy(ctx)
+    )
     production.qc_require_pass(run_qc)
     scores = [r.score for r in run_qc.results]
     return {"passed": True, "assets": len(scores), "lowest_score": min(scores) if scores else None}

@@ -1,10 +1,12 @@
 """Content generators: the template writer (default) and an OpenAI-compatible chat-completions writer.
 
-A generator turns one planned asset into a finished `Draft`: it writes the structured fields
-(by template, or by asking an LLM for JSON), then `content_fixes.finish` applies the same
-mechanical fixes to either (swap map, hashtags, disclosure, disclaimers, hard limits). The
-registry builds the configured generator with `AICMO_GENERATOR["OPTIONS"]`; the template
-writer accepts and ignores the LLM options so one settings shape serves both.
+Both return the same structured asset per family (social, email, blog, rsa). The template writer
+composes it from the brief's facts (`production.writer`); the LLM writer asks for the family's
+JSON, validates it against the same contract (shape, limits, whole fields, brand rules) and then
+code, not the model, adds what must be exact: tracked links, the brand's own hashtags, the
+sponsorship disclosure, the brief's disclaimers verbatim and the e-mail footer with its
+unsubscribe link. The registry builds the configured generator with `AICMO_GENERATOR["OPTIONS"]`;
+the template writer accepts and ignores the LLM options so one settings shape serves both.
 """
 
 from __future__ import annotations
@@ -13,31 +15,30 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
+from django.conf import settings
 
 from kernel import clock
 from kernel.channels import CHANNEL_LIMITS, family_of
 from kernel.errors import TransientStepError
-from production.content import CLAIM_WORDS, Composed, Facts, compose
-from production.content_fixes import BrandRules, finish
 from production.domain import Draft, LLMCall
+from production.writer.assets import write_asset
+from production.writer.contract import FAMILY_SHAPES, MalformedCompletion, finish_llm_asset
+from production.writer.core import Asset, WritingLog
+from production.writer.facts import facts_of
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from strategy.domain import ChannelPlan, Pillar
 
 GENERATION_FAILED = "The LLM could not write {channel} asset {slot} ({asset_type}): {reason}"
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 # Ids are derived from the run and the asset's natural key, so a retried step writes the same ids.
 DRAFT_NAMESPACE = uuid.UUID("6f3b0c52-3a52-4d5e-9a38-0f1f2f7c9a11")
-_FIX_SOURCES = (
-    ("terms.preferred", "brand.preferred_terms"),
-    ("disclaimer.added", "brand.disclaimers"),
-    ("disclosure.sponsored", "sponsored"),
-)
 
 
 class GenerationFailed(TransientStepError):
@@ -61,16 +62,26 @@ class ContentGenerator(Protocol):
         strategy_id: uuid.UUID,
         pillar: Pillar | None = None,
         occasion: str = "",
+        log: WritingLog | None = None,
     ) -> Draft:
-        """One finished draft for `plan.channel`, slot `slot` (fixes applied, not yet stored).
+        """One finished draft for `plan.channel`, slot `slot` (not yet stored).
 
-        `pillar` is the strategy pillar the asset serves; `occasion` the key date it is for.
+        `pillar` is the strategy pillar the asset serves; `occasion` the key date it is for; `log`
+        what the run has written so far (so a run never repeats a sentence or an opening).
         """
+
+
+def asset_key(channel: str, slot: int, asset_type: str) -> str:
+    return f"{channel}-{slot:02d}-{asset_type}"
+
+
+def unsubscribe_url() -> str:
+    return getattr(settings, "AICMO_UNSUBSCRIBE_URL", "")
 
 
 def build_draft(
     *,
-    composed: Composed,
+    asset: Asset,
     generator: str,
     brief: Brief,
     channel: str,
@@ -83,16 +94,8 @@ def build_draft(
     pillar: Pillar | None = None,
     occasion: str = "",
 ) -> Draft:
-    """Finish composed fields (the mechanical fixes) and wrap them as a Draft."""
-    finished = finish(
-        channel=channel,
-        asset_type=asset_type,
-        title=composed.title,
-        fields=composed.fields,
-        rules=BrandRules.from_brief(brief),
-    )
-    fixes = (*notes, *composed.notes, *finished.fixes)
-    rule_sources = [source for prefix, source in _FIX_SOURCES if any(f.startswith(prefix) for f in fixes)]
+    """Wrap a written asset as a Draft, with its provenance (pillar sources first)."""
+    pillar_sources = pillar.sources if pillar else ()
     return Draft(
         id=uuid.uuid5(DRAFT_NAMESPACE, f"{run_id}|{channel}|{asset_type}|{slot}"),
         run_id=run_id,
@@ -101,21 +104,21 @@ def build_draft(
         channel=channel,
         asset_type=asset_type,
         slot=slot,
-        title=finished.title,
-        body=finished.body,
-        fields=finished.fields,
+        title=asset.title,
+        body=asset.body,
+        fields=asset.fields,
         scheduled_at=scheduled_at,
         generator=generator,
-        template=composed.template,
-        sources=tuple(dict.fromkeys([*composed.sources, *rule_sources])),
-        fixes=fixes,
+        template=asset.template,
+        sources=tuple(dict.fromkeys([*pillar_sources, *asset.sources])),
+        fixes=(*notes, *asset.notes),
         pillar=pillar.key if pillar else "",
         occasion=occasion,
     )
 
 
 class TemplateGenerator:
-    """Writes every asset from templates and the brief's facts; deterministic, no network."""
+    """Composes every asset from the brief's facts with the phrase banks; deterministic, no network."""
 
     name = "template"
 
@@ -135,13 +138,23 @@ class TemplateGenerator:
         strategy_id: uuid.UUID,
         pillar: Pillar | None = None,
         occasion: str = "",
+        log: WritingLog | None = None,
         notes: tuple[str, ...] = (),
         generator_name: str | None = None,
     ) -> Draft:
-        facts = Facts.from_brief(brief)
-        composed = compose(facts=facts, channel=plan.channel, asset_type=asset_type, slot=slot)
+        asset = write_asset(
+            brief=brief,
+            channel=plan.channel,
+            asset_type=asset_type,
+            key=asset_key(plan.channel, slot, asset_type),
+            scheduled_at=scheduled_at,
+            pillar=pillar,
+            occasion=occasion,
+            log=log,
+            unsubscribe_url=unsubscribe_url(),
+        )
         return build_draft(
-            composed=composed,
+            asset=asset,
             generator=generator_name or self.name,
             brief=brief,
             channel=plan.channel,
@@ -159,59 +172,12 @@ class TemplateGenerator:
 # --- the LLM generator -----------------------------------------------------------------------
 
 
-class MalformedCompletion(ValueError):
-    """The endpoint answered, but not with the JSON object the prompt asked for."""
-
-
-# The JSON each asset family must come back as (sent in the prompt, checked on return).
-SHAPES: dict[str, dict[str, str]] = {
-    "social": {
-        "title": "string: a short internal title",
-        "hook": "string: the opening line",
-        "value": "string: the value, from the value propositions",
-        "proof": "string: a proof point from the facts, or empty",
-        "offer": "string: the offer from the facts, or empty",
-        "cta": "string: a call to action starting with a verb",
-        "hashtags": "array of strings: hashtags from the facts",
-    },
-    "email": {
-        "subject": "string: 30-50 characters",
-        "preheader": "string: 40-80 characters",
-        "hook": "string: the opening paragraph",
-        "value": "string: the value, from the value propositions",
-        "proof": "string: proof points from the facts, or empty",
-        "offer": "string: the offer from the facts, or empty",
-        "cta": "string: a call to action starting with a verb",
-    },
-    "blog": {
-        "title": "string",
-        "meta_description": "string: 120-156 characters",
-        "sections": "array of objects {heading: string, paragraphs: array of strings}; at least 300 words in all",
-        "cta": "string: a call to action starting with a verb",
-    },
-    "rsa": {
-        "headlines": "array of 5-15 distinct strings, each at most 30 characters",
-        "descriptions": "array of 2-4 strings, each at most 90 characters",
-        "path1": "string: at most 15 characters",
-        "path2": "string: at most 15 characters",
-        "cta": "string: a call to action starting with a verb",
-    },
-}
-REQUIRED = {
-    "social": ("hook", "value", "cta"),
-    "email": ("subject", "preheader", "hook", "value", "cta"),
-    "blog": ("title", "meta_description", "sections", "cta"),
-    "rsa": ("headlines", "descriptions", "cta"),
-}
-LIST_FIELDS = frozenset({"hashtags", "headlines", "descriptions"})
-
-
 class OpenAIChatGenerator:
     """Asks an OpenAI-compatible endpoint (OpenAI, Ollama, LM Studio, vLLM) for each asset as JSON.
 
-    Every call is written to the LLM ledger. On any failure (network, HTTP error, malformed
-    answer) it falls back to the template writer when `fallback_to_template`, noting it in the
-    draft's generator name and fixes; otherwise it raises GenerationFailed.
+    Every call is written to the LLM ledger. On any failure (network, HTTP error, an answer that
+    breaks the contract) it falls back to the template writer when `fallback_to_template`, noting
+    it in the draft's generator name and fixes; otherwise it raises GenerationFailed.
     """
 
     def __init__(
@@ -257,15 +223,34 @@ class OpenAIChatGenerator:
         strategy_id: uuid.UUID,
         pillar: Pillar | None = None,
         occasion: str = "",
+        log: WritingLog | None = None,
     ) -> Draft:
         channel = plan.channel
-        facts = Facts.from_brief(brief)
-        family = family_of(channel, asset_type)
+        key = asset_key(channel, slot, asset_type)
         messages = build_messages(
-            brief=brief, facts=facts, plan=plan, slot=slot, asset_type=asset_type, scheduled_at=scheduled_at
+            brief=brief,
+            plan=plan,
+            slot=slot,
+            asset_type=asset_type,
+            scheduled_at=scheduled_at,
+            pillar=pillar,
+            occasion=occasion,
         )
+
+        def finish(data: dict[str, Any]) -> Asset:
+            return finish_llm_asset(
+                data,
+                brief=brief,
+                channel=channel,
+                asset_type=asset_type,
+                key=key,
+                scheduled_at=scheduled_at,
+                template=f"llm.{asset_type}.{PROMPT_VERSION}",
+                unsubscribe_url=unsubscribe_url(),
+            )
+
         try:
-            composed = self._complete(messages, facts=facts, family=family, asset_type=asset_type, run_id=run_id)
+            asset = self._complete(messages, run_id=run_id, finish=finish)
         except (httpx.HTTPError, MalformedCompletion) as exc:
             reason = _reason(exc)
             if not self.fallback_to_template:
@@ -282,11 +267,12 @@ class OpenAIChatGenerator:
                 strategy_id=strategy_id,
                 pillar=pillar,
                 occasion=occasion,
+                log=log,
                 notes=(f"generator.fallback: {self.name} failed ({reason}); written by template",),
                 generator_name=f"{self.template.name} (fallback from {self.name})",
             )
         return build_draft(
-            composed=composed,
+            asset=asset,
             generator=self.name,
             brief=brief,
             channel=channel,
@@ -300,9 +286,9 @@ class OpenAIChatGenerator:
         )
 
     def _complete(
-        self, messages: list[dict[str, str]], *, facts: Facts, family: str, asset_type: str, run_id: uuid.UUID
-    ) -> Composed:
-        """One chat-completions call, recorded in the ledger whatever its outcome."""
+        self, messages: list[dict[str, str]], *, run_id: uuid.UUID, finish: Callable[[dict[str, Any]], Asset]
+    ) -> Asset:
+        """One chat-completions call, recorded in the ledger whatever its outcome; the finished asset."""
         prompt_hash = hashlib.sha256(json.dumps(messages, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         payload = {
@@ -324,31 +310,29 @@ class OpenAIChatGenerator:
                 )
             data = _json_object(response.text, "response body")
             usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-            content = _message_content(data)
-            composed = parse_completion(_json_object(content, "message content"), facts, family, asset_type)
+            asset = finish(_json_object(_message_content(data), "message content"))
         except (httpx.HTTPError, MalformedCompletion) as exc:
             self._record(prompt_hash, usage, started, run_id, status="error", error=_reason(exc))
             raise
         self._record(prompt_hash, usage, started, run_id, status="ok", error="")
-        return composed
+        return asset
 
     def _record(
         self, prompt_hash: str, usage: dict[str, Any], started: float, run_id: uuid.UUID, *, status: str, error: str
     ) -> None:
-        self.ledger.add(
-            LLMCall(
-                id=uuid.uuid4(),
-                model=self.model,
-                prompt_hash=prompt_hash,
-                prompt_tokens=_int(usage.get("prompt_tokens")),
-                completion_tokens=_int(usage.get("completion_tokens")),
-                latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                status=status,
-                error=error,
-                created_at=clock.now(),
-                run_id=run_id,
-            )
+        call = LLMCall(
+            id=uuid.uuid4(),
+            model=self.model,
+            prompt_hash=prompt_hash,
+            prompt_tokens=_int(usage.get("prompt_tokens")),
+            completion_tokens=_int(usage.get("completion_tokens")),
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            status=status,
+            error=error,
+            created_at=clock.now(),
+            run_id=run_id,
         )
+        self.ledger.add(call)
 
 
 def _reason(exc: Exception) -> str:
@@ -383,96 +367,42 @@ def _message_content(data: dict[str, Any]) -> str:
     return content
 
 
-def parse_completion(data: dict[str, Any], facts: Facts, family: str, asset_type: str) -> Composed:
-    """The LLM's JSON as composed fields; links, footers and addresses always come from the brief."""
-    for name in REQUIRED[family]:
-        if not data.get(name):
-            raise MalformedCompletion(f"the field {name!r} is missing or empty")
-    fields: dict[str, Any] = {}
-    for name in SHAPES[family]:
-        value = data.get(name, [] if name in LIST_FIELDS else "")
-        if name == "sections":
-            fields[name] = _sections(value)
-        elif name in LIST_FIELDS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise MalformedCompletion(f"the field {name!r} must be an array of strings")
-            fields[name] = [v.strip() for v in value if v.strip()]
-        else:
-            if not isinstance(value, str):
-                raise MalformedCompletion(f"the field {name!r} must be a string")
-            fields[name] = value.strip()
-    link = facts.link.text if facts.link else ""
-    title = fields.pop("title", "") if family != "blog" else fields["title"]
-    if family == "rsa":
-        fields["final_url"] = link
-        title = f"Search ad: {facts.product.text}"
-    else:
-        fields["link"] = link
-    if family == "email":
-        client = facts.client.text
-        address = facts.postal_address.text if facts.postal_address else ""
-        title = fields["subject"]
-        fields["signoff"] = f"— The {client} team"
-        fields["footer"] = "\n".join(
-            [
-                " · ".join(p for p in (client, address) if p),
-                f"You are receiving this e-mail from {client}. To unsubscribe, reply “unsubscribe” "
-                "and we will remove you from the list.",
-            ]
-        )
-    if family == "blog":
-        fields["headings"] = [s["heading"] for s in fields["sections"] if s["heading"]]
-    return Composed(
-        title=title or facts.product.text,
-        fields=fields,
-        template=f"llm.{asset_type}.{PROMPT_VERSION}",
-        sources=_fact_sources(facts),
-        notes=(f"link.dropped: {facts.dropped_link} is a reserved example domain",) if facts.dropped_link else (),
-    )
-
-
-def _sections(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        raise MalformedCompletion("the field 'sections' must be an array")
-    sections = []
-    for item in value:
-        if not isinstance(item, dict):
-            raise MalformedCompletion("each section must be an object")
-        heading, paragraphs = item.get("heading", ""), item.get("paragraphs", [])
-        if not isinstance(heading, str) or not isinstance(paragraphs, list):
-            raise MalformedCompletion("a section needs a string heading and an array of paragraphs")
-        if not all(isinstance(p, str) for p in paragraphs):
-            raise MalformedCompletion("section paragraphs must be strings")
-        sections.append({"heading": heading.strip(), "paragraphs": [p.strip() for p in paragraphs if p.strip()]})
-    return sections
-
-
-def _fact_sources(facts: Facts) -> tuple[str, ...]:
-    """Every brief field the prompt handed to the model."""
-    singles = (facts.product, facts.client, facts.audience, facts.description, facts.offer, facts.link, facts.tone)
-    groups = (facts.pains, facts.phrases, facts.values, facts.proofs, facts.hashtags, facts.goal_types)
-    found = [f.source for f in singles if f] + [f.source for group in groups for f in group]
-    return tuple(dict.fromkeys(found))
-
-
 def build_messages(
-    *, brief: Brief, facts: Facts, plan: ChannelPlan, slot: int, asset_type: str, scheduled_at: datetime
+    *,
+    brief: Brief,
+    plan: ChannelPlan,
+    slot: int,
+    asset_type: str,
+    scheduled_at: datetime,
+    pillar: Pillar | None = None,
+    occasion: str = "",
 ) -> list[dict[str, str]]:
-    """The chat messages for one asset: the rules and facts (system), the asset asked for (user)."""
+    """The chat messages for one asset: the rules and facts (system), the asset asked for (user).
+
+    Planning notes (the audience description, KPIs, budget, tactics) are not sent: the model
+    cannot publish what it never sees.
+    """
+    facts = facts_of(brief)
     family = family_of(plan.channel, asset_type)
+    offer = facts.offer_on(scheduled_at.date())
     fact_sheet = {
         "client": facts.client.text,
         "product": facts.product.text,
+        "product_kind": facts.kind,
+        "category": facts.category.text if facts.category else "",
+        "what_they_use_today": facts.alternative.text if facts.alternative else "",
         "product_description": facts.description.text if facts.description else "",
-        "audience": facts.audience.text,
-        "pains": [f.text for f in facts.pains],
-        "customer_phrases": [f.text for f in facts.phrases],
-        "value_propositions": [f.text for f in facts.values],
-        "proof_points": [f.text for f in facts.proofs],
-        "offer": facts.offer.text if facts.offer else "",
-        "hashtags": [f.text for f in facts.hashtags],
-        "goals": [f.text for f in facts.goal_types],
-        "tone": facts.tone.text if facts.tone else "",
+        "pains (turn into questions or 'you' sentences, never quote as nouns)": [p.fact.text for p in facts.pains],
+        "the audience's own words about the problem": [q.fact.text for q in facts.phrases],
+        "customer praise (use only as praise)": [q.fact.text for q in facts.testimonials],
+        "value_propositions": [v.fact.text for v in facts.values],
+        "proof_points": [p.text for p in facts.proofs],
+        "offer": offer.text if offer else "",
+        "price": facts.price.text if facts.price else "",
+        "search_terms": [t.text for t in facts.search_terms],
+        "tone": brief.brand.tone,
+        "voice_notes": brief.brand.voice_notes,
+        "language": facts.language,
     }
     limits = CHANNEL_LIMITS.get(plan.channel)
     limit_lines = []
@@ -485,27 +415,32 @@ def build_messages(
         if limits.max_hashtags:
             limit_lines.append(f"- hashtags: at most {limits.max_hashtags}")
     banned = ", ".join(brief.brand.banned_terms) or "none"
+    avoid = ", ".join(f"{t.avoid} (write {t.use})" for t in brief.brand.preferred_terms) or "none"
     system = "\n".join(
         [
-            f"You write {plan.channel} marketing copy for {facts.client.text}.",
+            f"You write {plan.channel} marketing copy for {facts.client.text}, in {facts.language}.",
             "Use only the facts below. Do not invent numbers, testimonials, awards, prices or claims.",
-            f"Do not use these words unless the facts contain them: {', '.join(CLAIM_WORDS)}.",
-            f"Never use these banned terms: {banned}.",
-            "No placeholders, no links (the link is added for you), no 'TODO', no 'lorem ipsum'.",
-            "Structure: hook, value, proof, call to action. The call to action starts with a verb.",
-            f"Tone: {fact_sheet['tone'] or 'clear and friendly'}.",
+            "No superlatives or absolutes (best, #1, leading, guaranteed, risk-free) unless a fact says so.",
+            f"Never use these banned terms: {banned}. Avoid these words: {avoid}.",
+            f"Never mention: {', '.join(brief.scope.exclusions) or 'nothing excluded'}.",
+            "No placeholders, no links, no hashtags in the text, no disclaimers, no footer: code adds them.",
+            "Every field is written whole to its limit; never cut a sentence or end on 'and', 'the', '...'.",
+            "No labels such as 'Hook:' or 'The facts:'. One asset, one job, one call to action starting with a verb.",
             "Limits:",
             *(limit_lines or ["- none beyond the shape below"]),
             "Reply with one JSON object and nothing else, with these keys:",
-            json.dumps(SHAPES[family], ensure_ascii=False),
+            json.dumps(FAMILY_SHAPES[family], ensure_ascii=False),
             "Facts:",
             json.dumps(fact_sheet, ensure_ascii=False),
         ]
     )
-    tactic = plan.tactics[(slot - 1) % len(plan.tactics)] if plan.tactics else ""
+    focus = ""
+    if pillar:
+        focus = f" It serves this message: {pillar.message}" + (f" Its proof: {pillar.proof}." if pillar.proof else "")
+        focus += f" The pain it answers: {pillar.pain}." if pillar.pain else ""
     user = (
         f"Write {asset_type} number {slot} for {plan.channel}, to be published {scheduled_at.isoformat()}."
-        + (f" Tactic: {tactic}." if tactic else "")
-        + " Vary the angle from other slots."
+        + focus
+        + (f" It is written for {occasion}." if occasion else "")
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

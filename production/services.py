@@ -8,6 +8,7 @@ from uuid import UUID
 from kernel.errors import NotFound
 from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
 from production.domain import Draft, QCResult
+from production.writer.core import WritingLog
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -39,6 +40,8 @@ def drafts_produce(
     Nothing is stored until every asset is written.
     """
     plans = {plan.channel: plan for plan in strategy.channel_plans}
+    # One log per run: no sentence is written twice and no two assets of a channel open alike.
+    log = WritingLog()
     produced = []
     for asset in strategy.calendar:
         heartbeat()
@@ -53,6 +56,7 @@ def drafts_produce(
                 strategy_id=strategy.id,
                 pillar=strategy.pillar(asset.pillar),
                 occasion=asset.occasion,
+                log=log,
             )
         )
     drafts.save_many(produced)

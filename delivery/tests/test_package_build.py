@@ -115,27 +115,43 @@ def test_strategy_files_show_the_approval_and_the_html_is_a_sanitized_document(b
     assert "<b>Bold</b>" in page
 
 
-def test_content_files_carry_front_matter_and_structured_fields(build, packages):
-    """Each asset file opens with front matter, then renders subject, headlines and hashtags."""
+def test_content_files_are_front_matter_then_exactly_the_copy(build, packages):
+    """Each asset's .md is front matter and then the text to publish, nothing else; its .json holds the same
+    body with the structured fields and provenance; the manifest lists both."""
     # given / when
     _brief, inputs, package = build()
     entries = read_zip(package, packages)
-    by_channel = {d.channel: d for d in sorted(inputs["drafts"], key=lambda d: d.key, reverse=True)}
+    manifest = json.loads(entries["manifest.json"])
+    listed = {f["name"] for f in manifest["files"]}
     # then
-    email = by_channel["email"]
-    text = entries[f"content/email/{email.key}.md"].decode()
-    front = text.split("---\n")[1]
-    assert '\nchannel: "email"\n' in f"\n{front}"
-    assert f"scheduled_at: {email.scheduled_at.isoformat()}" in front
+    for draft in inputs["drafts"]:
+        md = entries[f"content/{draft.channel}/{draft.key}.md"].decode()
+        _empty, front, text = md.split("---\n", 2)
+        assert text == draft.body.strip() + "\n"
+        assert f'key: "{draft.key}"' in front
+        assert f"scheduled_at: {json.dumps(draft.scheduled_at.isoformat())}" in front
+        assert "**" not in text.replace(draft.body, "")
+        structured = json.loads(entries[f"content/{draft.channel}/{draft.key}.json"])
+        assert structured["body"] == draft.body.strip() == text.strip()
+        assert (structured["channel"], structured["asset_type"], structured["key"]) == (
+            draft.channel,
+            draft.asset_type,
+            draft.key,
+        )
+        assert structured["fields"] == json.loads(json.dumps(draft.fields))
+        assert structured["sources"] == list(draft.sources)
+        assert {"pillar", "occasion"} <= set(structured)
+        assert {f"content/{draft.channel}/{draft.key}.md", f"content/{draft.channel}/{draft.key}.json"} <= listed
+    email = next(d for d in inputs["drafts"] if d.channel == "email")
+    front = entries[f"content/email/{email.key}.md"].decode().split("---\n")[1]
+    assert f"subject: {json.dumps(email.fields['subject'], ensure_ascii=False)}" in front
     assert "qc_score: 91.0" in front
     assert "passed: true" in front
-    assert f"**Subject:** {email.fields['subject']}" in text
-    assert email.fields["footer"] in text
-    ads = entries[f"content/google_ads/{by_channel['google_ads'].key}.md"].decode()
-    assert "**Headlines:**" in ads
-    assert f"1. {by_channel['google_ads'].fields['headlines'][0]}" in ads
-    insta = entries[f"content/instagram/{by_channel['instagram'].key}.md"].decode()
-    assert "**Hashtags:** #ZoeCafe" in insta
+    [asset] = [a for a in manifest["assets"] if a["key"] == email.key]
+    assert (asset["file"], asset["structured_file"]) == (
+        f"content/email/{email.key}.md",
+        f"content/email/{email.key}.json",
+    )
 
 
 def test_rebuild_overwrites_the_same_files_and_drops_stale_ones(build, packages, media_root):

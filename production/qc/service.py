@@ -15,6 +15,7 @@ from production.qc.engine import RunQC, evaluate_draft, evaluate_run
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from production.repositories import DraftRepository, QCResultRepository
+    from strategy.domain import Strategy
 
 DRAFT_NOT_FOUND = "Draft {draft_id} does not exist."
 # Failing a run names critical and major issues: the ones an operator has to fix first.
@@ -35,6 +36,13 @@ def _threshold(threshold: int | None) -> int:
     return settings.AICMO_QC_THRESHOLD if threshold is None else threshold
 
 
+def planning_notes(strategy: Strategy | None) -> tuple[str, ...]:
+    """What the strategy says for the people doing the work (its tactics): never public copy."""
+    if strategy is None:
+        return ()
+    return tuple(tactic for plan in strategy.channel_plans for tactic in plan.tactics)
+
+
 def qc_check_run(
     *,
     run_id: UUID,
@@ -42,12 +50,17 @@ def qc_check_run(
     drafts: DraftRepository,
     qc_results: QCResultRepository,
     threshold: int | None = None,
+    strategy: Strategy | None = None,
 ) -> RunQC:
-    """Evaluate every draft of the run and store the results, replacing earlier ones."""
+    """Evaluate every draft of the run and store the results, replacing earlier ones.
+
+    With the run's `strategy`, its tactics count as planning notes that no draft may publish."""
     run_drafts = drafts.list_for_run(run_id)
-    run_qc = evaluate_run(run_drafts, brief, threshold=_threshold(threshold), now=clock.now())
+    run_qc = evaluate_run(
+        run_drafts, brief, threshold=_threshold(threshold), now=clock.now(), notes=planning_notes(strategy)
+    )
     stored = qc_results.save_many(run_qc.results)
-    return RunQC(results=tuple(stored), keys=run_qc.keys)
+    return RunQC(results=tuple(stored), keys=run_qc.keys, texts=run_qc.texts)
 
 
 def qc_require_pass(run_qc: RunQC) -> RunQC:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -64,12 +65,39 @@ def _completion(content, *, usage=None) -> dict:
 
 INSTAGRAM_JSON = {
     "title": "Morning caption",
-    "hook": "Café on the go? Utilize your commute.",
-    "value": "Crème Box is fresh every morning.",
-    "proof": "",
-    "offer": "",
+    "body": "Café on the go? Make the commute count.\n\nCrème Box is fresh every morning.",
     "cta": "Order your Crème Box today",
     "hashtags": ["#ZoeCafe", "#Paris", "#Cafe", "#Breakfast", "#Commute", "#Coffee", "#Morning"],
+    "visual_brief": "Single image: a Crème Box on a café table at 8 am, window light.",
+    "alt_text": "A Crème Box of pastries and a coffee on a café table",
+}
+EMAIL_JSON = {
+    "subject": "Breakfast at your desk before 8:30",
+    "preheader": "Fresh pastries and coffee, delivered to the office every weekday.",
+    "body": "Hi there,\n\nCrème Box brings pastries and coffee to your desk, fresh every morning.",
+    "cta": "Order your first Crème Box",
+    "signoff": "See you at breakfast,\nZoë",
+}
+RSA_JSON = {
+    "headlines": [
+        "Crème Box",
+        "Breakfast at Your Desk",
+        "Fresh Every Morning",
+        "Pastries and Coffee",
+        "Order by 10 pm",
+        "Delivered Before 8:30",
+        "Zero Waste Packaging",
+        "Baked in Paris",
+        "Office Breakfast Boxes",
+        "Order Your Box Today",
+        "Coffee Included",
+        "Made This Morning",
+    ],
+    "descriptions": ["Pastries and coffee at your desk before 8:30.", "Order by 10 pm for tomorrow morning."],
+    "path1": "breakfast",
+    "path2": "office",
+    "callouts": ["Zero waste packaging"],
+    "cta": "Order your box today",
 }
 
 
@@ -91,8 +119,11 @@ def _generate(generator, brief, plan, run_id):
     )
 
 
-def test_success_uses_the_llm_fields_applies_fixes_and_records_the_call(httpserver, ledger, brief, plans):
-    """A good completion becomes the draft (fixes applied) and one ok ledger row with the token counts."""
+def test_success_returns_the_structured_asset_with_code_added_parts_and_records_the_call(
+    httpserver, ledger, brief, plans
+):
+    """A good completion becomes the draft; code adds the tracked link, the brand's own hashtags and the
+    disclaimer; one ok ledger row carries the token counts."""
     # given
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(
         _completion(json.dumps(INSTAGRAM_JSON))
@@ -102,18 +133,101 @@ def test_success_uses_the_llm_fields_applies_fixes_and_records_the_call(httpserv
     draft = _generate(_generator(httpserver, ledger), brief, plans["instagram"], run_id)
     # then
     assert draft.generator == f"llm:{MODEL}"
-    assert draft.template == "llm.instagram_caption.v1"
-    assert "Café on the go? Use your commute." in draft.body
-    assert "terms.preferred: utilize -> use" in draft.fixes
-    assert len(hashtags_in(draft.body)) == 5
+    assert draft.template == "llm.instagram_caption.v2"
+    assert draft.body.startswith("Café on the go? Make the commute count.")
+    assert hashtags_in(draft.body) == ["#ZoeCafe"]  # invented hashtags are dropped
     assert draft.body.endswith(DISCLAIMER)
-    assert draft.fields["link"] == "https://zoecafe.fr"
+    assert "Link in bio." in draft.body
+    assert draft.fields["link"].startswith("https://zoecafe.fr/?utm_source=instagram&utm_medium=social")
+    assert draft.fields["visual_brief"] == INSTAGRAM_JSON["visual_brief"]
+    assert draft.fields["alt_text"] == INSTAGRAM_JSON["alt_text"]
     assert "product.name" in draft.sources
     [call] = ledger.list(run_id=run_id)
     assert (call.status, call.error, call.model) == ("ok", "", MODEL)
     assert (call.prompt_tokens, call.completion_tokens) == (321, 87)
     assert re.fullmatch(r"[0-9a-f]{64}", call.prompt_hash)
     assert call.latency_ms > 0
+
+
+def test_an_email_gets_the_footer_unsubscribe_link_and_cta_from_code(httpserver, ledger, brief, plans):
+    """The model writes subject, preheader and body; the footer (address, unsubscribe link) is added once."""
+    # given
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(_completion(json.dumps(EMAIL_JSON)))
+    # when
+    draft = _generate(_generator(httpserver, ledger), brief, plans["email"], uuid.uuid4())
+    # then
+    assert draft.fields["subject"] == EMAIL_JSON["subject"]
+    assert draft.fields["preheader"] == EMAIL_JSON["preheader"]
+    assert draft.body.count("12 Rue Oberkampf, Paris") == 1
+    assert draft.fields["unsubscribe_url"] == "https://zoecafe.fr/unsubscribe"
+    assert "Unsubscribe: https://zoecafe.fr/unsubscribe" in draft.body
+    assert "Order your first Crème Box: https://zoecafe.fr/?utm_source=newsletter&utm_medium=email" in draft.body
+    assert draft.body.count(DISCLAIMER) == 1
+
+
+def test_a_search_ad_is_checked_whole_and_its_disclaimer_placed(httpserver, ledger, brief):
+    """Twelve whole headlines pass; the disclaimer fits as a description; the final URL is tracked."""
+    # given
+    ads_brief = dataclasses.replace(brief, channels=("google_ads",))
+    plan = make_strategy(ads_brief).channel_plans[0]
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(_completion(json.dumps(RSA_JSON)))
+    # when
+    draft = _generate(_generator(httpserver, ledger), ads_brief, plan, uuid.uuid4())
+    # then
+    assert draft.fields["headlines"] == RSA_JSON["headlines"]
+    assert draft.fields["descriptions"][-1] == DISCLAIMER
+    assert draft.fields["final_url"].startswith("https://zoecafe.fr/?utm_source=google&utm_medium=cpc")
+    assert draft.fields["pins"] == [{"text": "Crème Box", "position": "HEADLINE_1"}]
+
+
+@pytest.mark.parametrize(
+    ("channel", "answer", "problem"),
+    [
+        (
+            "google_ads",
+            {**RSA_JSON, "headlines": [*RSA_JSON["headlines"][:11], "Fresh every"]},
+            "ends mid-phrase",
+        ),
+        ("google_ads", {**RSA_JSON, "headlines": RSA_JSON["headlines"][:5]}, "is too short"),
+        (
+            "google_ads",
+            {
+                **RSA_JSON,
+                "descriptions": [
+                    "Pastries and coffee at your desk before 8:30 every weekday, baked in our kitchen…",
+                    "x",
+                ],
+            },
+            "ends mid-phrase",
+        ),
+        ("email", {**EMAIL_JSON, "preheader": EMAIL_JSON["subject"] + " and more to come"}, "preheader"),
+        ("email", {**EMAIL_JSON, "preheader": "Breakfast at your desk before 8:30"}, "is too short"),
+        ("instagram", {**INSTAGRAM_JSON, "body": "A cheap breakfast for busy mornings."}, "bans or excludes"),
+        ("instagram", {**INSTAGRAM_JSON, "alt_text": ""}, "visual_brief and alt_text"),
+    ],
+)
+def test_an_asset_short_of_the_contract_is_refused_not_trimmed(
+    httpserver, ledger, brief, plans, channel, answer, problem
+):
+    """Truncated or over-long fields, a repeated preheader, a banned term or a missing alt text are
+    refused (the template writes the asset instead); nothing is cut to fit."""
+    # given
+    ads_brief = dataclasses.replace(brief, channels=("google_ads",))
+    plan = make_strategy(ads_brief).channel_plans[0] if channel == "google_ads" else plans[channel]
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(_completion(json.dumps(answer)))
+    run_id = uuid.uuid4()
+    # when
+    with pytest.raises(GenerationFailed, match=re.escape(problem)):
+        _generate(
+            _generator(httpserver, ledger, fallback_to_template=False),
+            ads_brief if channel == "google_ads" else brief,
+            plan,
+            run_id,
+        )
+    # then
+    [call] = ledger.list(run_id=run_id)
+    assert call.status == "error"
+    assert problem in call.error
 
 
 def test_request_speaks_chat_completions_with_the_briefs_facts(httpserver, ledger, brief, plans):
@@ -136,8 +250,10 @@ def test_request_speaks_chat_completions_with_the_briefs_facts(httpserver, ledge
     assert "Crème Box" in system["content"]
     assert "cheap" in system["content"]
     assert "hard 2200" in system["content"]
-    assert '"hashtags"' in system["content"]
+    assert '"visual_brief"' in system["content"]
     assert "instagram_caption" in user["content"]
+    # Planning notes are never sent, so the model cannot publish them.
+    assert brief.audience.description not in system["content"] + user["content"]
 
 
 def test_the_same_prompt_hashes_the_same(httpserver, ledger, brief, plans):
@@ -200,8 +316,8 @@ def test_http_error_without_fallback_raises_a_transient_failure(httpserver, ledg
     [
         ("Sure! Here is your post: great coffee.", "is not JSON"),
         (json.dumps(["a", "list"]), "is not a JSON object"),
-        (json.dumps({"hook": "Only a hook"}), "'value' is missing"),
-        (json.dumps({**INSTAGRAM_JSON, "hashtags": "#one #two"}), "'hashtags' must be an array"),
+        (json.dumps({"body": "Only a body"}), "'cta' is a required property"),
+        (json.dumps({**INSTAGRAM_JSON, "hashtags": "#one #two"}), "is not of type 'array'"),
     ],
 )
 def test_malformed_completion_falls_back_or_fails(httpserver, ledger, brief, plans, content, problem):
