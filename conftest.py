@@ -52,3 +52,13 @@ def pytest_collection_modifyitems(items):
 def _immediate_tasks(settings):
     """Background runs execute in the test's process (Django's immediate task backend)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+LOOPBACK = ["127.0.0.0/8", "::1"]
+
+
+@pytest.fixture
+def loopback_webhooks(settings):
+    """Webhooks may target this machine's loopback receivers (refused by default, like any private address)."""
+    settings.AICMO_WEBHOOK_ALLOWLIST = LOOPBACK
+    return LOOPBACK

@@ -40,12 +40,14 @@ def _free_port() -> int:
 def _fixtures() -> dict[str, str]:
     """A user with a token, a brief, and one completed run of it (seven steps to read back)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
-    user, _ = get_user_model().objects.get_or_create(username="bench-api")
-    token, _ = Token.objects.get_or_create(user=user)
+    from access.tokens import token_issue
+
+    # Every operation needs its permission: the benchmark user holds them all.
+    user, _ = get_user_model().objects.get_or_create(username="bench-api", defaults={"is_superuser": True})
+    token = token_issue(user=user).token
     run = run_intake(json.dumps(briefs.brief(3)))
-    return {"token": token.key, "run_id": str(run.id), "brief_id": str(run.brief_id)}
+    return {"token": token, "run_id": str(run.id), "brief_id": str(run.brief_id)}
 
 
 def _lua(method: str, token: str, body: dict | None) -> str:
@@ -134,7 +136,7 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen, timeout: floa
 def _statements_per_request(fixtures: dict[str, str], counted: int) -> dict[str, float]:
     from django.test import Client
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {fixtures['token']}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {fixtures['token']}", HTTP_HOST="localhost")
     read_url = f"/api/v1/runs/{fixtures['run_id']}/"
 
     def read() -> None:

@@ -68,6 +68,10 @@ def prepare(database_url: str | None) -> Workspace:
             # Production-like processes: no DEBUG query log, a key of their own.
             "DEBUG": "0",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + secrets.token_hex(24),
+            "AICMO_WEBHOOK_SECRETS_KEYS": os.environ.get("AICMO_WEBHOOK_SECRETS_KEYS") or secrets.token_urlsafe(32),
+            "AICMO_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+            # Plain HTTP on loopback: no TLS proxy in front, so no redirect to https.
+            "SECURE_SSL_REDIRECT": "0",
             "AICMO_PERSISTENCE": "db",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "MEDIA_ROOT": str(directory / "media"),

@@ -46,6 +46,10 @@ DEFAULT_BACKENDS: dict[str, dict[str, str]] = {
         "db": "delivery.repositories.DjangoPackageRepository",
         "memory": "delivery.repositories.InMemoryPackageRepository",
     },
+    "delivery.webhook_endpoints": {
+        "db": "delivery.repositories.DjangoWebhookEndpointRepository",
+        "memory": "delivery.repositories.InMemoryWebhookEndpointRepository",
+    },
     "orchestration.runs": {
         "db": "orchestration.repositories.DjangoRunRepository",
         "memory": "orchestration.repositories.InMemoryRunRepository",

@@ -1,18 +1,22 @@
-"""Screens for delivery packages: what was handed over, its files, and a download of the zip.
+"""Screens for delivery packages: what was handed over, its files, and a download of the zip; and the
+webhook endpoints with their signing secrets.
 
 Packages are built and handed over by delivery's services inside a run, so the admin only shows
-them (read-only) and streams the zip through `package_open_zip`.
+them (read-only) and streams the zip through `package_open_zip`. A webhook endpoint's secret is
+shown once (to hand to the client) and can be rotated; both need `delivery.manage_webhook_secrets`.
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -20,9 +24,11 @@ from django.utils.safestring import SafeString
 from config import registry
 from delivery import services
 from delivery.domain import PackageStatus
-from delivery.models import ArtifactRecord, PackageRecord
+from delivery.models import ArtifactRecord, PackageRecord, WebhookEndpointRecord
 from kernel.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, admin_link, badge_for, short_id
-from kernel.errors import NotFound
+from kernel.errors import AppError, NotFound
+
+MANAGE_SECRETS_PERMISSION = "delivery.manage_webhook_secrets"
 
 STATUS_TONES = {PackageStatus.BUILT: "info", PackageStatus.DELIVERED: "ok"}
 
@@ -131,3 +137,75 @@ class PackageRecordAdmin(ReadOnlyModelAdmin):
         return FileResponse(
             stream, as_attachment=True, filename=f"aicmo-package-{package_id}.zip", content_type="application/zip"
         )
+
+
+def _endpoints():
+    return registry.repository("delivery.webhook_endpoints")
+
+
+class EndpointForm(forms.Form):
+    url = forms.URLField(max_length=2000, assume_scheme="https", label="Webhook URL")
+
+
+@admin.register(WebhookEndpointRecord)
+class WebhookEndpointAdmin(ReadOnlyModelAdmin):
+    """Endpoints appear when a brief's webhook is first used, or when an operator registers one here
+    (to give the client its secret before the first delivery)."""
+
+    list_display = ("url", "created_at", "secret_created_at", "secret_shown")
+    search_fields = ("url",)
+    fields = ("url", "created_at", "secret_created_at", "secret_revealed_at")
+    readonly_fields = fields
+    actions = ("reveal_secret", "rotate_secret")
+
+    def has_manage_secrets_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE_SECRETS_PERMISSION)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_manage_secrets_permission(request)
+
+    @admin.display(description="secret shown", boolean=True)
+    def secret_shown(self, obj: WebhookEndpointRecord) -> bool:
+        return obj.secret_revealed_at is not None
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = EndpointForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            endpoint = services.webhook_endpoint_for_url(url=form.cleaned_data["url"], endpoints=_endpoints())
+            page = self._secrets_page(request, [endpoint.id], services.webhook_secret_reveal)
+            return page or HttpResponseRedirect(reverse("admin:delivery_webhookendpointrecord_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Register a webhook endpoint",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/delivery/webhookendpoint/add.html", context)
+
+    @admin.action(description="Show the signing secret (once)", permissions=["manage_secrets"])
+    def reveal_secret(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        return self._secrets_page(request, list(queryset.values_list("id", flat=True)), services.webhook_secret_reveal)
+
+    @admin.action(description="Rotate the signing secret (shows the new one)", permissions=["manage_secrets"])
+    def rotate_secret(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        return self._secrets_page(request, list(queryset.values_list("id", flat=True)), services.webhook_secret_rotate)
+
+    def _secrets_page(self, request: HttpRequest, ids, operation) -> HttpResponse | None:
+        shown = []
+        for endpoint_id in ids:
+            endpoint = services.webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=_endpoints())
+            try:
+                secret = operation(endpoint_id=endpoint_id, endpoints=_endpoints())
+            except AppError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                shown.append({"url": endpoint.url, "secret": secret})
+        if not shown:
+            return None
+        # The secrets are written into this response only: never into messages, cookies or logs.
+        context = {**self.admin_site.each_context(request), "title": "Webhook signing secrets", "shown": shown}
+        context["opts"] = self.model._meta
+        # admin_view marks every admin page never_cache (no-store): browsers keep no copy.
+        return TemplateResponse(request, "admin/delivery/webhookendpoint/secrets.html", context)

@@ -1,4 +1,5 @@
-"""Delivery packages: the files handed to the client, their manifest, and the handover."""
+"""Delivery packages: the files handed to the client, their manifest, the handover, and the webhook
+endpoints it signs for."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from kernel.errors import NotFound, PermanentStepError, TransientStepError
+from kernel.errors import Conflict, NotFound, PermanentStepError, TransientStepError
 
 
 class PackageStatus(enum.StrEnum):
@@ -61,6 +62,26 @@ class Package:
         return next((a for a in self.artifacts if a.name == name), None)
 
 
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    """A client's webhook URL and the secret its deliveries are signed with (one secret per endpoint).
+
+    The secret is made when the URL is first used (or registered by an operator); an operator sees it
+    once, to hand it to the client, and can rotate it (the new one is shown once too).
+    """
+
+    id: UUID
+    url: str
+    secret: str
+    created_at: datetime
+    secret_created_at: datetime
+    secret_revealed_at: datetime | None = None
+
+    @property
+    def secret_revealed(self) -> bool:
+        return self.secret_revealed_at is not None
+
+
 # --- Errors (messages are constants so tests and the API can match them) ----------------------
 
 PACKAGE_NOT_FOUND = "Package {package_id} does not exist."
@@ -68,9 +89,14 @@ SCOPE_GAP = "The package does not cover the brief's scope: {gaps}."
 STRATEGY_NOT_DELIVERABLE = (
     "Strategy {strategy_id} (version {version}) is {status}; only a current strategy is delivered."
 )
-WEBHOOK_REFUSED = "The webhook {url} is refused: {reason}."
-WEBHOOK_FAILED = "The client's webhook {url} failed: {cause}."
-WEBHOOK_REJECTED = "The client's webhook {url} answered {cause}; a delivery is not sent again to an answer like this."
+# Generic on purpose: whoever wrote the brief reads these; the operator log has the details.
+WEBHOOK_REFUSED = "The webhook target was refused."
+WEBHOOK_FAILED = "The client's webhook could not be reached."
+WEBHOOK_REJECTED = "The client's webhook refused the delivery; it is not sent again."
+SECRET_ALREADY_SHOWN = (
+    "The signing secret of webhook {url} was already shown on {at:%Y-%m-%d %H:%M} UTC; rotate it to get a new one."
+)
+ENDPOINT_NOT_FOUND = "Webhook endpoint {endpoint_id} does not exist."
 EMAIL_FAILED = "The delivery e-mail to {address} could not be sent: {cause}."
 
 
@@ -95,7 +121,7 @@ class StrategyNotDeliverable(PermanentStepError):
 
 
 class WebhookRefused(PermanentStepError):
-    """The webhook target is not allowed (host outside the allowlist, or not http/https)."""
+    """The webhook target is not allowed (not public, outside the allowlist, not http(s), credentials)."""
 
     code = "webhook_refused"
 
@@ -114,3 +140,12 @@ class WebhookRejected(PermanentStepError):
 
 class EmailFailed(TransientStepError):
     code = "email_failed"
+
+
+class WebhookEndpointNotFound(NotFound):
+    def __init__(self, endpoint_id: UUID) -> None:
+        super().__init__(ENDPOINT_NOT_FOUND.format(endpoint_id=endpoint_id))
+
+
+class SecretAlreadyShown(Conflict):
+    code = "secret_already_shown"

@@ -1,12 +1,14 @@
-"""Delivery tables: one package per run, and the files (artifacts) it is made of."""
+"""Delivery tables: one package per run, the files (artifacts) it is made of, and webhook endpoints."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.db import models
 
-from delivery.domain import Artifact, Package, PackageStatus
+from delivery import secret_box
+from delivery.domain import Artifact, Package, PackageStatus, WebhookEndpoint
 
 
 class PackageRecord(models.Model):
@@ -112,3 +114,49 @@ class ArtifactRecord(models.Model):
             storage_path=artifact.storage_path,
             order=artifact.order,
         )
+
+
+class WebhookEndpointRecord(models.Model):
+    """A client's webhook URL and its signing secret, encrypted (delivery.secret_box)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.CharField(max_length=2000)
+    # Unique on the URL's hash: an index on the URL itself could exceed the database's key size.
+    url_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    secret_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField()
+    secret_created_at = models.DateTimeField()
+    secret_revealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = "webhook endpoint"
+        permissions = [("manage_webhook_secrets", "Can reveal and rotate webhook signing secrets")]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def to_domain(self) -> WebhookEndpoint:
+        return WebhookEndpoint(
+            id=self.id,
+            url=self.url,
+            secret=secret_box.decrypt(self.secret_encrypted),
+            created_at=self.created_at,
+            secret_created_at=self.secret_created_at,
+            secret_revealed_at=self.secret_revealed_at,
+        )
+
+    @staticmethod
+    def fields_from_domain(endpoint: WebhookEndpoint) -> dict:
+        return {
+            "url": endpoint.url,
+            "url_sha256": url_digest(endpoint.url),
+            "secret_encrypted": secret_box.encrypt(endpoint.secret),
+            "created_at": endpoint.created_at,
+            "secret_created_at": endpoint.secret_created_at,
+            "secret_revealed_at": endpoint.secret_revealed_at,
+        }
+
+
+def url_digest(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()

@@ -145,6 +145,17 @@ def _number(value: Decimal | float | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# OWASP's CSV injection guidance: a cell a spreadsheet would read as a formula (or whose leading tab or
+# carriage return hides one) starts with a single quote, which the spreadsheet shows as text.
+CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """`value` as a CSV cell no spreadsheet executes (the csv module quotes it as needed)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_TRIGGERS) else text
+
+
 def _cell(value: Any) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(str(value).split()).replace("|", r"\|")
@@ -244,14 +255,27 @@ def _markdown_to_html(text: str) -> str:
     return converter.reset().convert(text)
 
 
+# The strategy document loads nothing: no images (a remote one is a tracking pixel), media, frames,
+# scripts, styles or fonts from elsewhere. Links stay links (http, https, mailto). The CSP below says
+# the same to the browser, in case anything ever slipped through.
+HTML_TAGS = frozenset(nh3.ALLOWED_TAGS - {"img", "area", "map"})
+HTML_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def sanitize_html(fragment: str) -> str:
+    return nh3.clean(fragment, tags=set(HTML_TAGS), url_schemes=set(HTML_URL_SCHEMES))
+
+
 def render_strategy_html(markdown_text: str, *, title: str, language: str) -> str:
-    """A complete, sanitized HTML document from the strategy's Markdown."""
-    body = nh3.clean(_markdown_to_html(markdown_text))
+    """A complete, sanitized HTML document from the strategy's Markdown; it loads no external resource."""
+    body = sanitize_html(_markdown_to_html(markdown_text))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(language or "en")}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{HTML_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
@@ -318,18 +342,17 @@ def render_calendar_csv(drafts: Sequence[Draft], qc_by_draft: Mapping[uuid.UUID,
     writer.writerow(CALENDAR_CSV_HEADER)
     for draft in _by_schedule(drafts):
         qc = qc_by_draft.get(draft.id)
-        writer.writerow(
-            (
-                _iso(draft.scheduled_at),
-                draft.channel,
-                draft.title,
-                _plain_text(draft),
-                _link(draft),
-                _hashtags(draft),
-                _status(qc),
-                _number(qc.score) if qc else "",
-            )
+        row = (
+            _iso(draft.scheduled_at),
+            draft.channel,
+            draft.title,
+            _plain_text(draft),
+            _link(draft),
+            _hashtags(draft),
+            _status(qc),
+            _number(qc.score) if qc else "",
         )
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8")
 
 

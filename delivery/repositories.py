@@ -1,4 +1,4 @@
-"""Package persistence: the contract, and its Django ORM and in-memory implementations."""
+"""Package and webhook endpoint persistence: the contracts, and their Django ORM and in-memory implementations."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
-from delivery.domain import Artifact, Package, PackageStatus
-from delivery.models import ArtifactRecord, PackageRecord
+from delivery.domain import Artifact, Package, PackageStatus, WebhookEndpoint
+from delivery.models import ArtifactRecord, PackageRecord, WebhookEndpointRecord, url_digest
 from kernel.errors import DuplicateError
 from kernel.memory import InMemoryTable
 
@@ -176,3 +176,82 @@ class InMemoryPackageRepository:
 
     def delete_for_run(self, run_id: UUID) -> bool:
         return self._packages.delete_where(lambda p: p.run_id == run_id) > 0
+
+
+# --- webhook endpoints -------------------------------------------------------------------------------
+
+
+class WebhookEndpointRepository(Protocol):
+    def create(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        """Insert; DuplicateError when the id or the URL is taken."""
+
+    def save(self, endpoint: WebhookEndpoint) -> WebhookEndpoint | None:
+        """Replace the stored endpoint of the same id; None when there is none."""
+
+    def get(self, endpoint_id: UUID) -> WebhookEndpoint | None: ...
+
+    def get_for_url(self, url: str) -> WebhookEndpoint | None: ...
+
+    def list(self) -> list[WebhookEndpoint]:
+        """Newest first, ties broken by id."""
+
+
+def _endpoint_sort_key(endpoint: WebhookEndpoint) -> tuple:
+    return (-endpoint.created_at.timestamp(), str(endpoint.id))
+
+
+class DjangoWebhookEndpointRepository:
+    """Secrets are encrypted in the row (delivery.secret_box) and decrypted on the way out."""
+
+    def create(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        try:
+            with transaction.atomic():
+                WebhookEndpointRecord.objects.create(
+                    id=endpoint.id, **WebhookEndpointRecord.fields_from_domain(endpoint)
+                )
+        except IntegrityError as exc:
+            raise DuplicateError(f"webhook endpoint {endpoint.id} or its URL already exists") from exc
+        return self.get(endpoint.id)  # type: ignore[return-value]
+
+    def save(self, endpoint: WebhookEndpoint) -> WebhookEndpoint | None:
+        try:
+            with transaction.atomic():
+                fields = WebhookEndpointRecord.fields_from_domain(endpoint)
+                updated = WebhookEndpointRecord.objects.filter(id=endpoint.id).update(**fields)
+        except IntegrityError as exc:
+            raise DuplicateError(f"webhook endpoint {endpoint.id}: its URL belongs to another endpoint") from exc
+        return self.get(endpoint.id) if updated else None
+
+    def get(self, endpoint_id: UUID) -> WebhookEndpoint | None:
+        record = WebhookEndpointRecord.objects.filter(id=endpoint_id).first()
+        return record.to_domain() if record else None
+
+    def get_for_url(self, url: str) -> WebhookEndpoint | None:
+        record = WebhookEndpointRecord.objects.filter(url_sha256=url_digest(url)).first()
+        return record.to_domain() if record else None
+
+    def list(self) -> list[WebhookEndpoint]:
+        return [r.to_domain() for r in WebhookEndpointRecord.objects.order_by("-created_at", "id")]
+
+
+class InMemoryWebhookEndpointRepository:
+    def __init__(self) -> None:
+        self._endpoints: InMemoryTable[WebhookEndpoint] = InMemoryTable(unique={"url": lambda e: e.url})
+
+    def create(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        return self._endpoints.insert(endpoint)
+
+    def save(self, endpoint: WebhookEndpoint) -> WebhookEndpoint | None:
+        with self._endpoints.lock:
+            if self._endpoints.peek(endpoint.id) is None:
+                return None
+            return self._endpoints.put(endpoint)
+
+    def get(self, endpoint_id: UUID) -> WebhookEndpoint | None:
+        return self._endpoints.get(endpoint_id)
+
+    def get_for_url(self, url: str) -> WebhookEndpoint | None:
+        return self._endpoints.find_one(lambda e: e.url == url)
+
+    def list(self) -> list[WebhookEndpoint]:
+        return self._endpoints.find(lambda _e: True, key=_endpoint_sort_key)

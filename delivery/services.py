@@ -1,4 +1,5 @@
-"""Delivery use cases: build a run's package, open it, discard it, and hand it over (webhook, e-mail).
+"""Delivery use cases: build a run's package, open it, discard it, and hand it over (webhook, e-mail);
+webhook endpoints and their signing secrets.
 
 Each hand-over effect is recorded on the package once it has happened (`webhook_status`, then
 `delivered_at`), and a recorded effect is never repeated: retrying a failed e-mail does not post
@@ -7,9 +8,12 @@ the webhook again. A package the client has been told about is never discarded.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import dataclasses
 import json
 import os
+import secrets
 import uuid
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
@@ -17,21 +21,26 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 
-from delivery import handover, packaging
+from delivery import handover, packaging, webhooks
 from delivery.coverage import check_coverage
 from delivery.domain import (
+    SECRET_ALREADY_SHOWN,
     STRATEGY_NOT_DELIVERABLE,
     Artifact,
     Package,
     PackageNotFound,
     PackageStatus,
+    SecretAlreadyShown,
     StrategyNotDeliverable,
+    WebhookEndpoint,
+    WebhookEndpointNotFound,
 )
 from kernel import clock
+from kernel.errors import DuplicateError
 from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
 
 if TYPE_CHECKING:
-    from delivery.repositories import PackageRepository
+    from delivery.repositories import PackageRepository, WebhookEndpointRepository
     from onboarding.domain import Brief
     from production.domain import Draft, QCResult
     from strategy.domain import Strategy
@@ -216,13 +225,15 @@ def package_notify_webhook(
     package_id: uuid.UUID,
     brief: Brief,
     packages: PackageRepository,
+    endpoints: WebhookEndpointRepository,
     storage: Storage | None = None,
     heartbeat: Heartbeat = NO_HEARTBEAT,
 ) -> Package:
-    """POST the signed manifest to the brief's webhook once (one attempt) and record the answer.
+    """POST the manifest to the brief's webhook once (one attempt), signed per Standard Webhooks with the
+    endpoint's own secret (made at its first use), and record the answer.
 
     A package whose webhook already answered is returned as is (the webhook is never told twice);
-    without a webhook URL nothing is sent. Errors: see `handover.post_webhook`.
+    without a webhook URL nothing is sent. Errors: see `webhooks.deliver`.
     """
     package = package_get(package_id=package_id, packages=packages)
     url = brief.delivery.webhook_url.strip()
@@ -231,13 +242,12 @@ def package_notify_webhook(
     body = _manifest_bytes(package, storage)
     heartbeat()
     status = heartbeat.during(
-        handover.post_webhook,
+        webhooks.deliver,
         url=url,
         body=body,
-        delivery_id=str(package.id),
-        secret=settings.AICMO_WEBHOOK_SECRET,
-        timeout=settings.AICMO_WEBHOOK_TIMEOUT,
-        allowlist=settings.AICMO_WEBHOOK_ALLOWLIST,
+        event_id=webhook_event_id(package.id),
+        event_type=handover.WEBHOOK_EVENT,
+        secret=webhook_endpoint_for_url(url=url, endpoints=endpoints).secret,
     )
     recorded = packages.record_webhook(package.id, url=url, status=status)
     if recorded is None:  # discarded while we were posting
@@ -288,3 +298,64 @@ def delivery_message_id(package_id: uuid.UUID) -> str:
     """The same Message-ID for every attempt of one package's e-mail (a repeat is recognisable)."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "aicmo.local"
     return f"<package-{package_id}@{domain}>"
+
+
+# --- webhook endpoints and their secrets -------------------------------------------------------------
+
+SECRET_PREFIX = "whsec_"  # Standard Webhooks' form: whsec_ + base64 of the key bytes
+SECRET_BYTES = 32
+
+
+_EVENT_NAMESPACE = uuid.UUID("6f0c2e4a-3b71-5d8e-9a14-c2b7e05d9f31")
+
+
+def webhook_event_id(package_id: uuid.UUID, event: str = handover.WEBHOOK_EVENT) -> str:
+    """The Standard Webhooks message id of `event` for a package: a package is announced once, so the
+    id is unique per event, and every attempt of that event (a retried step) carries the same one."""
+    return f"msg_{uuid.uuid5(_EVENT_NAMESPACE, f'{event}:{package_id}').hex}"
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def webhook_endpoint_for_url(*, url: str, endpoints: WebhookEndpointRepository) -> WebhookEndpoint:
+    """The endpoint of `url`, made with a new secret the first time the URL is used."""
+    existing = endpoints.get_for_url(url)
+    if existing is not None:
+        return existing
+    now = clock.now()
+    try:
+        return endpoints.create(
+            WebhookEndpoint(id=uuid.uuid4(), url=url, secret=_new_secret(), created_at=now, secret_created_at=now)
+        )
+    except DuplicateError:  # another process made it meanwhile: use theirs
+        made = endpoints.get_for_url(url)
+        if made is None:
+            raise
+        return made
+
+
+def webhook_endpoint_get(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> WebhookEndpoint:
+    endpoint = endpoints.get(endpoint_id)
+    if endpoint is None:
+        raise WebhookEndpointNotFound(endpoint_id)
+    return endpoint
+
+
+def webhook_secret_reveal(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> str:
+    """The endpoint's secret, once: afterwards only a rotation shows a (new) secret."""
+    endpoint = webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=endpoints)
+    if endpoint.secret_revealed_at is not None:
+        raise SecretAlreadyShown(SECRET_ALREADY_SHOWN.format(url=endpoint.url, at=endpoint.secret_revealed_at))
+    endpoints.save(dataclasses.replace(endpoint, secret_revealed_at=clock.now()))
+    return endpoint.secret
+
+
+def webhook_secret_rotate(*, endpoint_id: uuid.UUID, endpoints: WebhookEndpointRepository) -> str:
+    """A new secret for the endpoint, returned (shown) once; deliveries are signed with it from now on."""
+    endpoint = webhook_endpoint_get(endpoint_id=endpoint_id, endpoints=endpoints)
+    now = clock.now()
+    secret = _new_secret()
+    endpoints.save(dataclasses.replace(endpoint, secret=secret, secret_created_at=now, secret_revealed_at=now))
+    return secret

@@ -1,5 +1,6 @@
 """Shared REST plumbing: the error body and the one place errors become HTTP statuses, pagination,
-the size-limited JSON parser, throttles, permissions and routing one URL to one view per method.
+the size-limited JSON parser, strict input fields and query parameters, throttles, permissions and
+routing one URL to one view per method (the views' base class is kernel.endpoints.Endpoint).
 
 Every error the API answers has one shape, whoever raised it (a use case, DRF or Django):
 
@@ -24,12 +25,15 @@ from __future__ import annotations
 
 import enum
 import io
+import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.validators import RegexValidator
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -39,7 +43,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from kernel.errors import AppError, Conflict, NotFound, PermanentStepError, ValidationFailed
 from kernel.uow import DATABASE_UNAVAILABLE
@@ -91,20 +95,27 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests; retry after the time the Retry-After header gives.",
     503: "The database cannot be reached for a moment; nothing was stored. Retry after the Retry-After header.",
 }
+# Answered by the HTTP server (gunicorn) before the application sees the request, so not in the error body.
+URI_TOO_LONG = OpenApiResponse(description="The address with its query is too long (over 4 KB); nothing was done.")
 
 
 def error_responses(*codes: int, media_type: str | None = None) -> dict[Any, OpenApiResponse]:
-    """OpenAPI responses with the error body for `codes`; 401, 429 and 503 are always included.
+    """OpenAPI responses with the error body for `codes`; 400 (query parameters), 401, 403, 429 and 503
+    are always included: every operation checks its query, its credentials, a permission and a rate,
+    and answers 503 when the database is away. So is 414, which the HTTP server answers (without
+    the error body) to an overlong address.
 
     `media_type` pins the errors to one type (JSON) where the operation's success is another (a zip).
     """
-    wanted = sorted({401, 429, 503, *codes})
-    return {
+    wanted = sorted({400, 401, 403, 429, 503, *codes})
+    responses: dict[Any, OpenApiResponse] = {
         ((code, media_type) if media_type else code): OpenApiResponse(
             ErrorBodySerializer, description=ERROR_DESCRIPTIONS[code]
         )
         for code in wanted
     }
+    responses[414] = URI_TOO_LONG
+    return responses
 
 
 def error_body(code: str, message: str, fields: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
@@ -221,8 +232,10 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
 
 
 def filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-    """The list view's validated query parameters (a 400 with every bad parameter otherwise)."""
-    return validated(serializer_class, request.query_params)
+    """The list view's validated filters (a 400 with every bad parameter otherwise); the view's other
+    query parameters (pagination) were checked with it before the view ran (kernel.endpoints)."""
+    given = {name: value for name, value in request.query_params.items() if name in serializer_class().fields}
+    return validated(serializer_class, given)
 
 
 class EnumChoiceField(serializers.ChoiceField):
@@ -236,17 +249,139 @@ class EnumChoiceField(serializers.ChoiceField):
         return self.enum_class(super().to_internal_value(data))
 
 
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Null characters are not allowed.")
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string, and only a string: DRF's CharField would take 123 or true and store "123".
+
+    NUL characters are refused (no database stores them in text), and the schema says so (`pattern`).
+    """
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(NO_NUL)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false (DRF's BooleanField also takes "yes", 1, "on"...)."""
+
+    default_error_messages = {"not_a_boolean": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean")
+        return data
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a JSON string (DRF's UUIDField also takes an integer)."""
+
+    default_error_messages = {"not_a_string": "Must be a UUID string."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A query parameter that is exactly `true` or `false`, as the schema documents it."""
+
+    default_error_messages = {"invalid": 'Must be "true" or "false".'}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data not in ("true", "false"):
+            self.fail("invalid")
+        return data == "true"
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A query parameter written as a whole number (`5`, not `5.0` or ` 5`), as the schema documents it."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not (isinstance(data, str) and re.fullmatch(r"-?[0-9]+", data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+UNKNOWN_PARAMETER = "Unknown query parameter; this operation takes: {known}."
+NO_PARAMETERS = "Unknown query parameter; this operation takes none."
+REPEATED_PARAMETER = "Given more than once; give it once."
+EMPTY_PARAMETER = "Given without a value; leave it out instead."
+
+
+def query_parameters(
+    request: Request,
+    serializer_class: type[serializers.Serializer] | None,
+    *,
+    paginated: bool = False,
+) -> dict[str, Any]:
+    """The operation's query parameters, validated: a 400 naming every unknown, repeated or bad one.
+
+    `serializer_class` declares the filters; `paginated` adds `limit` and `offset` (Pagination's range).
+    """
+    fields: dict[str, serializers.Field] = dict(serializer_class().fields) if serializer_class else {}
+    if paginated:
+        fields.update(Pagination.query_fields())
+    errors: dict[str, list[str]] = {}
+    for name in request.query_params:
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            errors[name] = [UNKNOWN_PARAMETER.format(known=known) if known else NO_PARAMETERS]
+        elif len(request.query_params.getlist(name)) > 1:
+            errors[name] = [REPEATED_PARAMETER]
+        elif request.query_params[name] == "":
+            # DRF reads an empty optional parameter as "not given": `?status=` would list everything.
+            errors[name] = [EMPTY_PARAMETER]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    # One serializer class for the filters and the pagination together (its fields are copied per use).
+    query_serializer = type("QueryParameters", (serializers.Serializer,), dict(fields))
+    return validated(query_serializer, request.query_params)
+
+
 # --- responses ------------------------------------------------------------------------------------
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=&offset=`, handed to the service so that the store reads only that page (see `paged_response`)."""
+    """`?limit=&offset=`, handed to the service so that the store reads only that page (see `paged_response`).
+
+    Both are validated before the view runs (`query_parameters`): a limit outside 1..200 or an
+    offset outside 0..2147483647 is a 400, not silently replaced by the default as DRF would.
+    """
 
     max_limit = 200
+    # Beyond any list we hold, and within every database's integers (a bigger one would be a 500).
+    max_offset = 2_147_483_647
 
     @property
     def default_limit(self) -> int:  # read at use, so settings overrides apply
         return api_settings.PAGE_SIZE or 50
+
+    @classmethod
+    def query_fields(cls) -> dict[str, serializers.Field]:
+        return {
+            cls.limit_query_param: QueryIntegerField(min_value=1, max_value=cls.max_limit, required=False),
+            cls.offset_query_param: QueryIntegerField(min_value=0, max_value=cls.max_offset, required=False),
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def object_response(
@@ -286,39 +421,87 @@ def paged_response(
     return paginator.get_paginated_response(data)
 
 
-# --- throttles: rates read at each request, so a settings override takes effect at once -----------
+# --- throttles: counted in the shared cache, one request at a time per key ----------------------------
 
 
 class _RatesFromSettings:
+    """Rates read at each request, so a settings override takes effect at once."""
+
     @property
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+class LockedRateThrottle(SimpleRateThrottle):
+    """DRF's throttle reads a client's request history from the cache and writes it back: two workers
+    doing that at once both count from the same history, and requests over the limit get through.
+    A short lock in the same cache makes the read and the write one step. `cache.add` is atomic in
+    every shared backend (Redis SET NX; a database cache's primary key), so the lock holds across
+    processes; a lock left by a dead process expires after LOCK_SECONDS.
+    """
+
+    LOCK_SECONDS = 5
+    LOCK_POLL_SECONDS = 0.005
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        key = self.get_cache_key(request, view) if self.rate is not None else None
+        if key is None:
+            return super().allow_request(request, view)
+        lock = f"{key}:lock"
+        deadline = time.monotonic() + self.LOCK_SECONDS
+        acquired = self.cache.add(lock, 1, self.LOCK_SECONDS)
+        while not acquired and time.monotonic() < deadline:
+            time.sleep(self.LOCK_POLL_SECONDS)
+            acquired = self.cache.add(lock, 1, self.LOCK_SECONDS)
+        try:
+            return super().allow_request(request, view)
+        finally:
+            if acquired:
+                self.cache.delete(lock)
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle, LockedRateThrottle):
     pass
 
 
-class UserThrottle(_RatesFromSettings, UserRateThrottle):
+class UserThrottle(_RatesFromSettings, UserRateThrottle, LockedRateThrottle):
     pass
 
 
-class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
+class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle, LockedRateThrottle):
     """Applies only to views that set `throttle_scope` (expensive writes: submitting, starting runs)."""
 
 
 # --- permissions ----------------------------------------------------------------------------------
 
 
-class HasPermission(BasePermission):
-    """The authenticated user holds `permission` ("app_label.codename"); subclasses set it."""
+MISSING_PERMISSION = "This operation needs the permission {permissions}."
+UNDECLARED_PERMISSIONS = "This operation declares no permission, so nobody may use it."
 
-    permission = ""
-    message = "You do not have permission to perform this action."
+
+class RequiredPermissions(BasePermission):
+    """REST_FRAMEWORK's default: an authenticated user holding every permission the view names.
+
+    A view lists them in `required_permissions` ("app_label.codename", the same ones the admin
+    checks); `()` means any authenticated user. A view that names nothing is refused to everyone,
+    so a new endpoint is closed until someone decides who may use it.
+    """
+
+    message = UNDECLARED_PERMISSIONS
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(self.permission))
+        if not (user and user.is_authenticated):
+            return False
+        required = getattr(view, "required_permissions", None)
+        if required is None:
+            self.message = UNDECLARED_PERMISSIONS
+            return False
+        missing = [perm for perm in required if not user.has_perm(perm)]
+        if missing:
+            self.message = MISSING_PERMISSION.format(permissions=", ".join(missing))
+            return False
+        return True
 
 
 # --- routing --------------------------------------------------------------------------------------
@@ -336,7 +519,8 @@ def method_routes(name: str, **views: type[APIView]):
     callbacks = {method.upper(): view.as_view() for method, view in views.items()}
     if "GET" in callbacks:
         callbacks.setdefault("HEAD", callbacks["GET"])
-    others = type(name, (APIView,), {method.lower(): _not_routed for method in callbacks})
+    # The other methods answer 405 to any signed-in user: nothing to protect in saying what is allowed.
+    others = type(name, (APIView,), {"required_permissions": (), **{m.lower(): _not_routed for m in callbacks}})
     fallback = others.as_view()
 
     def route(request, *args, **kwargs):

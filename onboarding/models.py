@@ -68,6 +68,7 @@ class BriefRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = "brief"
+        permissions = [("submit_brief", "Can submit briefs")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(timeline_end__gte=models.F("timeline_start")),

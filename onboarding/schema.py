@@ -138,13 +138,36 @@ def _text_checks(value: Any, *, multiline: bool, max_length: int, strict_chars: 
     return text
 
 
-def _text_type(*, multiline: bool = False, max_length: int = LINE_MAX_LENGTH, strict_chars: bool = False) -> Any:
-    """A trimmed string; blank counts as not given (see `_required`)."""
+def _text_pattern(*, multiline: bool, strict_chars: bool, required: bool) -> str:
+    """The JSON Schema `pattern` saying what `_text_checks` refuses, so the schema and the checks agree:
+    NUL and the other control characters (one-line: all; multi-line: all but tab and line breaks),
+    invisible characters where they are refused, and, when required, text that is only white space."""
+    # Lone surrogates are left out: no UTF-8 body can carry one, and generators drop a pattern naming them.
+    refused = (_TEXT_CONTROL if multiline else _CONTROL).pattern[1:-1]
+    if strict_chars:
+        refused += _INVISIBLE.pattern[1:-1]
+    if not required:
+        return f"^[^{refused}]*$"
+    return f"^[^{refused}]*[^\\s{refused}][^{refused}]*$"
+
+
+def _text_type(
+    *,
+    multiline: bool = False,
+    max_length: int = LINE_MAX_LENGTH,
+    strict_chars: bool = False,
+    required: bool = False,
+) -> Any:
+    """A trimmed string; blank counts as not given (see `_required`), or is an error when `required`."""
 
     def check(value: Any) -> str:
         return _text_checks(value, multiline=multiline, max_length=max_length, strict_chars=strict_chars)
 
-    return Annotated[str, BeforeValidator(check), WithJsonSchema({"type": "string", "maxLength": max_length})]
+    pattern = _text_pattern(multiline=multiline, strict_chars=strict_chars, required=required)
+    schema = WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": pattern})
+    if required:
+        return Annotated[str, BeforeValidator(check), AfterValidator(_not_blank), schema]
+    return Annotated[str, BeforeValidator(check), schema]
 
 
 def _not_blank(text: str) -> str:
@@ -155,10 +178,10 @@ def _not_blank(text: str) -> str:
 
 Line = _text_type()
 Text = _text_type(multiline=True, max_length=TEXT_MAX_LENGTH)
-Name = Annotated[_text_type(max_length=NAME_MAX_LENGTH, strict_chars=True), AfterValidator(_not_blank)]
-Term = Annotated[_text_type(max_length=TERM_MAX_LENGTH, strict_chars=True), AfterValidator(_not_blank)]
-RequiredLine = Annotated[Line, AfterValidator(_not_blank)]
-RequiredText = Annotated[Text, AfterValidator(_not_blank)]
+Name = _text_type(max_length=NAME_MAX_LENGTH, strict_chars=True, required=True)
+Term = _text_type(max_length=TERM_MAX_LENGTH, strict_chars=True, required=True)
+RequiredLine = _text_type(required=True)
+RequiredText = _text_type(multiline=True, max_length=TEXT_MAX_LENGTH, required=True)
 
 
 def _canonical(check: Callable[[str], str], schema: dict[str, Any]) -> Any:
@@ -405,10 +428,10 @@ class ProductIntake(_Section):
 
     name: Name = Field(description="The product, service, venue, event or cause being marketed.")
     description: Text | None = Field(None, description="What it is and does, in a few sentences.")
-    value_propositions: _items(Line) | None = Field(
+    value_propositions: _items(RequiredLine) | None = Field(
         None, description="What it does for the audience, one benefit each."
     )
-    proof_points: _items(Line) | None = Field(
+    proof_points: _items(RequiredLine) | None = Field(
         None, description="Facts that back the value propositions (numbers, awards, history)."
     )
     offer: Line | None = Field(None, description="The offer to promote, if any.")
@@ -443,13 +466,15 @@ class AudienceIntake(_Section):
     """Who the copy speaks to."""
 
     description: RequiredText = Field(description="Who the audience is (a planning note: never published as copy).")
-    pains: _items(Line) | None = Field(None, description="Problems the audience has, one per item.")
-    phrases: _items(Line) | None = Field(None, description="Words the audience uses about the problem (never praise).")
-    locations: _items(Line) | None = Field(None, description="Where the audience is.")
+    pains: _items(RequiredLine) | None = Field(None, description="Problems the audience has, one per item.")
+    phrases: _items(RequiredLine) | None = Field(
+        None, description="Words the audience uses about the problem (never praise)."
+    )
+    locations: _items(RequiredLine) | None = Field(None, description="Where the audience is.")
     search_terms: _items(Term) | None = Field(
         None, description="Queries the client wants to be found for; they drive search ads and blog keywords."
     )
-    testimonials: _items(Line) | None = Field(None, description="What happy customers say (praise only).")
+    testimonials: _items(RequiredLine) | None = Field(None, description="What happy customers say (praise only).")
 
 
 class KeyDateIntake(_Section):
@@ -486,12 +511,12 @@ class BrandIntake(_Section):
     preferred_terms: dict[str, Term] | None = Field(
         None, description="Term to avoid -> term to use instead (the avoid side is matched case-insensitively)."
     )
-    disclaimers: _items(Text) | None = Field(None, description="Mandatory disclaimers, reproduced verbatim.")
+    disclaimers: _items(RequiredText) | None = Field(None, description="Mandatory disclaimers, reproduced verbatim.")
     colors: _items(Color) | None = Field(
         None, description="Brand colours (#RRGGBB or names), used in client documents."
     )
     hashtags: _items(Hashtag) | None = Field(None, description="The brand's own hashtags (no others are invented).")
-    substantiated_claims: _items(Line) | None = Field(
+    substantiated_claims: _items(RequiredLine) | None = Field(
         None, description="Claims the client can prove, so QC allows them."
     )
     allowed_domains: _items(Domain) | None = Field(None, description="Domains copy may link to.")
@@ -508,10 +533,12 @@ class BrandIntake(_Section):
 class ScopeIntake(_Section):
     """What the work includes and leaves out."""
 
-    deliverables: _items(Line) | None = Field(
+    deliverables: _items(RequiredLine) | None = Field(
         None, description='What the client expects to receive ("12 LinkedIn posts").'
     )
-    exclusions: _items(Line) | None = Field(None, description="Topics, competitors or channels copy must not mention.")
+    exclusions: _items(RequiredLine) | None = Field(
+        None, description="Topics, competitors or channels copy must not mention."
+    )
 
 
 class DeliveryIntake(_Section):

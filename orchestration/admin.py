@@ -1,10 +1,10 @@
 """Operator screens for workflow runs: where a run stands, its step timeline, and resume / retry / cancel.
 
 The saga owns every field of a run, so the admin shows runs read-only and changes them only
-through orchestration's services. Operating a run (resume, retry the hand-over of a run whose
-delivery failed, retry the compensation, cancel) needs the `orchestration.change_runrecord`
-permission; the change form itself stays read-only. A run waiting for approval points at its
-strategy, whose page holds the approve button.
+through orchestration's services. Each operation (resume, retry the hand-over of a run whose
+delivery failed, retry the compensation, cancel) needs its own permission, the same one the API
+checks (kernel.permissions); the change form stays read-only. A run waiting for approval points at
+its strategy, whose page holds the approve button.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from config import registry
-from kernel import clock
+from kernel import clock, permissions
 from kernel.admin import ReadOnlyModelAdmin, admin_link, badge_for, json_block, pretty_json, short_id
 from kernel.errors import AppError, Conflict, InvalidTransition
 from orchestration import services
 from orchestration.domain import TERMINAL_STATUSES, RunStatus, StepKind, StepStatus, WorkflowRun
 from orchestration.models import RunRecord
 
-OPERATE_PERMISSION = "orchestration.change_runrecord"
 STATUS_TONES = {
     RunStatus.PENDING: "muted",
     RunStatus.RUNNING: "info",
@@ -103,11 +102,12 @@ def cancel(run: WorkflowRun) -> str:
     return "flagged for cancelling: its worker undoes it at the next step"
 
 
-OPERATIONS: dict[str, tuple[str, Callable[[WorkflowRun], str]]] = {
-    "resume": ("Resume", resume),
-    "retry-delivery": ("Retry hand-over", retry_delivery),
-    "retry-compensation": ("Retry compensation", retry_compensation),
-    "cancel": ("Cancel", cancel),
+# slug: (button label, operation, the permission it needs)
+OPERATIONS: dict[str, tuple[str, Callable[[WorkflowRun], str], str]] = {
+    "resume": ("Resume", resume, permissions.RESUME_RUN),
+    "retry-delivery": ("Retry hand-over", retry_delivery, permissions.RETRY_RUN),
+    "retry-compensation": ("Retry compensation", retry_compensation, permissions.RETRY_RUN),
+    "cancel": ("Cancel", cancel, permissions.CANCEL_RUN),
 }
 
 
@@ -166,8 +166,18 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
     )
     readonly_fields = flatten_fieldsets(fieldsets)
 
-    def has_operate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(OPERATE_PERMISSION)
+    def may_operate(self, request: HttpRequest, slug: str) -> bool:
+        return request.user.has_perm(OPERATIONS[slug][2])
+
+    # Admin actions name these (`permissions=["resume"]` asks `has_resume_permission`).
+    def has_resume_permission(self, request: HttpRequest) -> bool:
+        return self.may_operate(request, "resume")
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return self.may_operate(request, "retry-compensation")
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return self.may_operate(request, "cancel")
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not obj.error:
@@ -265,21 +275,18 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
         extra = {**(extra_context or {})}
         if record is not None:
             run = record.to_domain()
-            can_operate = self.has_operate_permission(request)
+            allowed = [slug for slug in available_operations(run) if self.may_operate(request, slug)]
             extra.update(
                 run=run,
                 status_badge=badge_for(run.status, STATUS_TONES),
-                can_operate=can_operate,
                 operations=[
                     {
                         "slug": slug,
                         "label": OPERATIONS[slug][0],
                         "url": reverse(f"admin:orchestration_runrecord_{slug.replace('-', '_')}", args=[run.id]),
                     }
-                    for slug in available_operations(run)
-                ]
-                if can_operate
-                else [],
+                    for slug in allowed
+                ],
                 strategy_url=reverse("admin:strategy_strategyrecord_change", args=[run.strategy_id])
                 if run.strategy_id
                 else "",
@@ -289,7 +296,7 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
 
     def _operation_view(self, slug: str) -> Callable[..., HttpResponse]:
         def view(request: HttpRequest, object_id: str) -> HttpResponse:
-            if not self.has_operate_permission(request):
+            if not self.may_operate(request, slug):
                 raise PermissionDenied
             if request.method != "POST":
                 return HttpResponseNotAllowed(["POST"])
@@ -301,7 +308,7 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
 
     def _operate(self, request: HttpRequest, record: RunRecord, slug: str, *, refused_level: int) -> None:
         """Run one operation on one run and tell the operator how it went."""
-        label, operate = OPERATIONS[slug]
+        label, operate, _permission = OPERATIONS[slug]
         try:
             outcome = operate(record.to_domain())
         except AppError as exc:
@@ -318,19 +325,19 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
 
     # -- bulk actions ------------------------------------------------------------------------
 
-    @admin.action(description="Resume selected runs", permissions=["operate"])
+    @admin.action(description="Resume selected runs", permissions=["resume"])
     def resume_selected(self, request: HttpRequest, queryset) -> None:
         self._operate_each(request, queryset, "resume")
 
-    @admin.action(description="Retry the hand-over of selected runs whose delivery failed", permissions=["operate"])
+    @admin.action(description="Retry the hand-over of selected runs whose delivery failed", permissions=["retry"])
     def retry_delivery_selected(self, request: HttpRequest, queryset) -> None:
         self._operate_each(request, queryset, "retry-delivery")
 
-    @admin.action(description="Retry the compensation of selected runs", permissions=["operate"])
+    @admin.action(description="Retry the compensation of selected runs", permissions=["retry"])
     def retry_compensation_selected(self, request: HttpRequest, queryset) -> None:
         self._operate_each(request, queryset, "retry-compensation")
 
-    @admin.action(description="Cancel selected runs", permissions=["operate"])
+    @admin.action(description="Cancel selected runs", permissions=["cancel"])
     def cancel_selected(self, request: HttpRequest, queryset) -> None:
         self._operate_each(request, queryset, "cancel")
 

@@ -20,7 +20,8 @@ class RunRecord(models.Model):
     brief_id = models.UUIDField(null=True, blank=True, db_index=True)
     strategy_id = models.UUIDField(null=True, blank=True, db_index=True)
     package_id = models.UUIDField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # "<user id>:<client key>" from the API (keys are per user), up to 255 characters of the key itself.
+    idempotency_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
     current_step = models.CharField(max_length=100, blank=True)
     error = models.JSONField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
@@ -34,6 +35,12 @@ class RunRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = "workflow run"
+        permissions = [
+            ("start_run", "Can start workflow runs"),
+            ("resume_run", "Can resume workflow runs"),
+            ("cancel_run", "Can cancel workflow runs"),
+            ("retry_run", "Can retry failed workflow runs (hand-over or compensation)"),
+        ]
         indexes = [models.Index(fields=["status", "lease_expires_at"], name="run_status_lease_idx")]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ the caller, and the run resumes where it was once the database is back.
 from __future__ import annotations
 
 import concurrent.futures
+import contextvars
 import dataclasses
 import datetime as dt
 import enum
@@ -38,7 +39,7 @@ from uuid import UUID
 
 from django.conf import settings
 
-from kernel import clock
+from kernel import clock, logs
 from kernel.errors import AppError, TransientStepError
 from kernel.heartbeat import NO_HEARTBEAT, Heartbeat
 from kernel.uow import DATABASE_UNAVAILABLE, UnitOfWork, drop_broken_connections
@@ -234,7 +235,8 @@ class _StepHeartbeat:
         interval = self.interval
         lost = False
         with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"step-{self.step}") as pool:
-            future = pool.submit(fn, *args, **kwargs)
+            # In this thread's context, so what fn logs carries the run id (kernel.logs).
+            future = pool.submit(contextvars.copy_context().run, fn, *args, **kwargs)
             while True:
                 try:
                     result = future.result(timeout=interval)
@@ -292,8 +294,13 @@ class SagaEngine:
 
         A run that another live worker holds, or that is finished or held for an operator, is
         returned as is. A database that cannot be reached raises (see DATABASE_UNAVAILABLE) with
-        nothing recorded: call again, with the same worker id, once it is back.
+        nothing recorded: call again, with the same worker id, once it is back. Every log line written
+        meanwhile, by any context, carries the run id (kernel.logs).
         """
+        with logs.bound(run_id=run_id):
+            return self._execute(run_id, progress=progress)
+
+    def _execute(self, run_id: UUID, *, progress: Progress | None) -> WorkflowRun:
         progress = progress or Progress()
         run = self.runs.claim(run_id, worker=self.worker, now=clock.now(), lease=self.lease)
         if run is None:

@@ -37,7 +37,7 @@ RUN_NOT_RETRYABLE = (
 RUN_MOVED = "Run {run_id} changed while this was asked (it is {status} now); look at it again."
 
 logger = logging.getLogger(__name__)
-IDEMPOTENCY_KEY_REUSED = "Idempotency key {key!r} was already used for a run of another brief."
+IDEMPOTENCY_KEY_REUSED = "This idempotency key was already used for a run of another brief."
 
 
 class RunNotFound(NotFound):
@@ -74,7 +74,7 @@ def run_create(
     if idempotency_key:
         existing = runs.get_by_idempotency_key(idempotency_key)
         if existing is not None:
-            return _same_request(existing, brief_id, idempotency_key), False
+            return _same_request(existing, brief_id), False
     definitions = workflow_definitions()
     if definition not in definitions:
         raise ValidationFailed({"definition": [f"unknown workflow {definition!r}"]})
@@ -97,12 +97,12 @@ def run_create(
         existing = runs.get_by_idempotency_key(idempotency_key) if idempotency_key else None
         if existing is None:
             raise
-        return _same_request(existing, brief_id, idempotency_key), False
+        return _same_request(existing, brief_id), False
 
 
-def _same_request(existing: WorkflowRun, brief_id: UUID | None, key: str) -> WorkflowRun:
+def _same_request(existing: WorkflowRun, brief_id: UUID | None) -> WorkflowRun:
     if brief_id is not None and existing.brief_id not in (None, brief_id):
-        raise DuplicateError(IDEMPOTENCY_KEY_REUSED.format(key=key))
+        raise DuplicateError(IDEMPOTENCY_KEY_REUSED)
     return existing
 
 

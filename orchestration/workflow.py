@@ -59,6 +59,10 @@ def _packages():
     return registry.repository("delivery.packages")
 
 
+def _webhook_endpoints():
+    return registry.repository("delivery.webhook_endpoints")
+
+
 def _brief(ctx: StepContext):
     return onboarding.brief_get(brief_id=UUID(ctx.output_of("normalize_brief")["brief_id"]), briefs=_briefs())
 
@@ -221,7 +225,11 @@ def notify_webhook(ctx: StepContext) -> dict[str, Any]:
     if ctx.options.get("dry_run"):
         return {"skipped": f"dry run: nothing was posted to {url}"}
     package = delivery.package_notify_webhook(
-        package_id=_package_id(ctx), brief=_brief(ctx), packages=_packages(), heartbeat=ctx.heartbeat
+        package_id=_package_id(ctx),
+        brief=_brief(ctx),
+        packages=_packages(),
+        endpoints=_webhook_endpoints(),
+        heartbeat=ctx.heartbeat,
     )
     return {"package_id": str(package.id), "url": package.webhook_url, "status": package.webhook_status}
 

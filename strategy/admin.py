@@ -29,13 +29,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from config import registry
+from kernel import permissions
 from kernel.admin import ReadOnlyModelAdmin, admin_link, badge_for, date_range, plain_number, short_id, text_list
 from kernel.errors import AppError, ValidationFailed
 from strategy import services
 from strategy.domain import Strategy, StrategyStatus
 from strategy.models import StrategyRecord
 
-APPROVE_PERMISSION = "strategy.approve_strategy"
 STATUS_TONES = {
     StrategyStatus.DRAFT: "info",
     StrategyStatus.APPROVED: "ok",
@@ -234,7 +234,7 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
     readonly_fields = flatten_fieldsets(fieldsets)
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(APPROVE_PERMISSION)
+        return request.user.has_perm(permissions.APPROVE_STRATEGY)  # the one the API checks too
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or obj.decided_at is not None or obj.superseded_by is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("config", "kernel", "onboarding", "strategy", "production", "delivery", "orchestration")
+PACKAGES = ("config", "kernel", "access", "onboarding", "strategy", "production", "delivery", "orchestration")
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
@@ -44,6 +44,7 @@ def test_the_project_keeps_its_import_contracts(tree):
         ("production/services.py", "from strategy.models import StrategyRecord", "independent"),
         ("delivery/services.py", "from orchestration import services", "No context imports orchestration"),
         ("orchestration/workflow.py", "from production.repositories import DjangoDraftRepository", "never"),
+        ("access/tokens.py", "from onboarding import services", "independent"),
     ],
 )
 def test_a_cross_context_import_breaks_the_contracts(tree, module, line, broken):

@@ -42,6 +42,8 @@ def test_starts_with_a_secret_key_and_reads_allowed_hosts():
         "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
         DEBUG="0",
         SECRET_KEY="s3cret-for-this-test",
+        AICMO_WEBHOOK_SECRETS_KEYS="another-secret-for-this-test",
+        AICMO_PUBLIC_BASE_URL="https://aicmo.agency.test",
         ALLOWED_HOSTS="aicmo.agency.test,admin.agency.test",
     )
     assert result.returncode == 0, result.stderr
@@ -83,3 +85,44 @@ def test_timestamps_are_timezone_aware_on_every_database():
         cursor.execute("SELECT 1")
     assert settings.USE_TZ is True
     assert timezone.is_aware(timezone.now())
+
+
+def test_production_defaults_are_secure_and_know_no_testserver():
+    """DEBUG off: HTTPS redirect and secure cookies unless turned off; ALLOWED_HOSTS without testserver."""
+    result = django_settings(
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.ALLOWED_HOSTS, s.SECURE_PROXY_SSL_HEADER)",
+        DEBUG="0",
+        SECRET_KEY="s3cret-for-this-test",
+        AICMO_WEBHOOK_SECRETS_KEYS="another-secret-for-this-test",
+        AICMO_PUBLIC_BASE_URL="https://aicmo.agency.test",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True True ['localhost', '127.0.0.1', '[::1]'] None"
+
+
+def test_security_settings_and_the_cache_come_from_the_environment():
+    result = django_settings(
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_PROXY_SSL_HEADER, s.CSRF_TRUSTED_ORIGINS, s.CACHES['default']['BACKEND'])",
+        DEBUG="1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        CSRF_TRUSTED_ORIGINS="https://aicmo.agency.test",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "31536000",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "['https://aicmo.agency.test']",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+def test_the_default_cache_is_a_database_table_every_process_shares():
+    result = django_settings("from django.conf import settings as s; print(s.CACHES['default'])", DEBUG="1")
+    assert "'BACKEND': 'django.core.cache.backends.db.DatabaseCache', 'LOCATION': 'aicmo_cache'" in result.stdout

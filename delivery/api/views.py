@@ -10,12 +10,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config import registry
 from delivery import services
 from delivery.api.serializers import PackageSerializer
+from kernel import permissions
 from kernel.api import error_responses, object_response
+from kernel.endpoints import Endpoint
 
 PACKAGES = "delivery.packages"
 ZIP_MEDIA_TYPE = "application/zip"
@@ -31,7 +32,8 @@ def zip_filename(package) -> str:
     return f"aicmo-package-{package.run_id}.zip"
 
 
-class PackageDetailApi(APIView):
+class PackageDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_PACKAGE,)
     OutputSerializer = PackageSerializer
 
     @extend_schema(
@@ -57,7 +59,8 @@ class ZipRenderer(BaseRenderer):
         return data
 
 
-class PackageDownloadApi(APIView):
+class PackageDownloadApi(Endpoint):
+    required_permissions = (permissions.VIEW_PACKAGE,)
     renderer_classes = [JSONRenderer, ZipRenderer]
 
     @extend_schema(

@@ -26,3 +26,8 @@ def build(packages, media_root):
         return brief, inputs, package
 
     return _build
+
+
+@pytest.fixture
+def endpoints(repo):
+    return repo("delivery.webhook_endpoints")

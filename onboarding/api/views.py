@@ -9,9 +9,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
 
 from config import registry
+from kernel import permissions
 from kernel.api import (
     Pagination,
     error_responses,
@@ -21,6 +21,7 @@ from kernel.api import (
     paged_response,
     raw_json_body,
 )
+from kernel.endpoints import Endpoint
 from onboarding import services
 from onboarding.api import openapi  # noqa: F401 (registers the intake schema with drf-spectacular)
 from onboarding.api.serializers import BRIEF_STATUSES, BriefSerializer, IntakeSerializer
@@ -35,7 +36,8 @@ def _briefs():
     return registry.repository(BRIEFS)
 
 
-class BriefListApi(APIView):
+class BriefListApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF,)
     pagination_class = Pagination
     OutputSerializer = BriefSerializer
 
@@ -56,7 +58,8 @@ class BriefListApi(APIView):
         return paged_response(self, found, services.brief_count(briefs=_briefs(), **wanted), self.OutputSerializer)
 
 
-class BriefSubmitApi(APIView):
+class BriefSubmitApi(Endpoint):
+    required_permissions = (permissions.SUBMIT_BRIEF,)
     throttle_scope = "briefs.submit"
     # The one intake schema documents the body; the intake normalizer validates it as a whole.
     InputSerializer = IntakeDocument
@@ -112,7 +115,8 @@ class BriefSubmitApi(APIView):
         )
 
 
-class BriefDetailApi(APIView):
+class BriefDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF,)
     OutputSerializer = BriefSerializer
 
     @extend_schema(
@@ -126,7 +130,8 @@ class BriefDetailApi(APIView):
         return object_response(self, brief, self.OutputSerializer)
 
 
-class BriefIntakeApi(APIView):
+class BriefIntakeApi(Endpoint):
+    required_permissions = (permissions.VIEW_BRIEF, permissions.VIEW_INTAKE)
     OutputSerializer = IntakeSerializer
 
     @extend_schema(

@@ -9,14 +9,17 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config import registry
 from delivery import services as delivery
 from delivery.api.serializers import PackageSerializer
+from kernel import permissions
 from kernel.api import (
     EnumChoiceField,
     Pagination,
+    QueryBooleanField,
+    StrictBooleanField,
+    StrictUUIDField,
     error_responses,
     filters,
     object_response,
@@ -25,6 +28,7 @@ from kernel.api import (
     validated,
 )
 from kernel.channels import CHANNELS
+from kernel.endpoints import Endpoint
 from kernel.errors import NotFound, ValidationFailed
 from orchestration import services
 from orchestration.api.serializers import RunAcceptedSerializer, RunSerializer, RunSummarySerializer
@@ -47,7 +51,7 @@ def _runs():
     return registry.repository("orchestration.runs")
 
 
-def _accepted(view: APIView, run_id: UUID, *, created: bool) -> Response:
+def _accepted(view: Endpoint, run_id: UUID, *, created: bool) -> Response:
     """The run as it stands now (an immediate task backend may already have finished it), with its URL.
 
     The view's OutputSerializer writes it (RunAcceptedSerializer: its `url` is also the Location header).
@@ -59,21 +63,23 @@ def _accepted(view: APIView, run_id: UUID, *, created: bool) -> Response:
     return response
 
 
-def _with_steps(view: APIView, run: WorkflowRun) -> Response:
+def _with_steps(view: Endpoint, run: WorkflowRun) -> Response:
     """The run with its step timeline (the view's OutputSerializer reads the steps from the context)."""
     return object_response(view, run, view.OutputSerializer, steps=services.run_steps(run_id=run.id, runs=_runs()))
 
 
 def _idempotency_key(request: Request) -> str | None:
+    """The client's key, scoped to the requesting user: two users' keys never meet."""
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
     if not key.strip() or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         raise ValidationFailed({IDEMPOTENCY_HEADER: [BAD_IDEMPOTENCY_KEY]})
-    return key
+    return f"{request.user.pk}:{key}"
 
 
-class RunListApi(APIView):
+class RunListApi(Endpoint):
+    required_permissions = (permissions.VIEW_RUN,)
     pagination_class = Pagination
     OutputSerializer = RunSummarySerializer
 
@@ -95,13 +101,14 @@ class RunListApi(APIView):
         return paged_response(self, found, services.run_count(runs=_runs(), **wanted), self.OutputSerializer)
 
 
-class RunStartApi(APIView):
+class RunStartApi(Endpoint):
+    required_permissions = (permissions.START_RUN,)
     throttle_scope = "runs.start"
     OutputSerializer = RunAcceptedSerializer
 
     class InputSerializer(serializers.Serializer):
-        brief_id = serializers.UUIDField(help_text="The brief to deliver (POST /api/v1/briefs/ makes one).")
-        require_approval = serializers.BooleanField(
+        brief_id = StrictUUIDField(help_text="The brief to deliver (POST /api/v1/briefs/ makes one).")
+        require_approval = StrictBooleanField(
             default=False, help_text="Stop after the strategy until someone approves it."
         )
 
@@ -115,7 +122,7 @@ class RunStartApi(APIView):
         description=(
             "Queues the run through the task backend and answers 202 with its URL in `Location` and the "
             "body. With an `Idempotency-Key` header, repeating the request returns the same run (200) "
-            "instead of starting another; the key used for another brief is a 409."
+            "instead of starting another; the key used for another brief is a 409. Keys are per user."
         ),
         request=InputSerializer,
         parameters=[
@@ -148,7 +155,8 @@ class RunStartApi(APIView):
         return _accepted(self, run.id, created=created)
 
 
-class RunDetailApi(APIView):
+class RunDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_RUN,)
     OutputSerializer = RunSerializer
 
     @extend_schema(
@@ -161,7 +169,8 @@ class RunDetailApi(APIView):
         return _with_steps(self, services.run_get(run_id=run_id, runs=_runs()))
 
 
-class RunResumeApi(APIView):
+class RunResumeApi(Endpoint):
+    required_permissions = (permissions.RESUME_RUN,)
     OutputSerializer = RunAcceptedSerializer
 
     @extend_schema(
@@ -180,7 +189,8 @@ class RunResumeApi(APIView):
         return _accepted(self, run.id, created=True)
 
 
-class RunRetryApi(APIView):
+class RunRetryApi(Endpoint):
+    required_permissions = (permissions.RETRY_RUN,)
     OutputSerializer = RunAcceptedSerializer
 
     @extend_schema(
@@ -204,7 +214,8 @@ class RunRetryApi(APIView):
         return _accepted(self, run.id, created=True)
 
 
-class RunCancelApi(APIView):
+class RunCancelApi(Endpoint):
+    required_permissions = (permissions.CANCEL_RUN,)
     OutputSerializer = RunSerializer
 
     @extend_schema(
@@ -223,13 +234,14 @@ class RunCancelApi(APIView):
         return _with_steps(self, services.run_cancel(run_id=run_id, runs=_runs()))
 
 
-class RunDraftListApi(APIView):
+class RunDraftListApi(Endpoint):
+    required_permissions = (permissions.VIEW_RUN, permissions.VIEW_DRAFT, permissions.VIEW_QC_RESULT)
     pagination_class = Pagination
     OutputSerializer = DraftSerializer
 
     class FilterSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=CHANNELS, required=False)
-        passed = serializers.BooleanField(
+        passed = QueryBooleanField(
             required=False,
             allow_null=True,
             default=None,
@@ -256,7 +268,8 @@ class RunDraftListApi(APIView):
         return paged_response(self, found, total, self.OutputSerializer, qc_by_draft=qc_by_draft(results))
 
 
-class RunPackageApi(APIView):
+class RunPackageApi(Endpoint):
+    required_permissions = (permissions.VIEW_RUN, permissions.VIEW_PACKAGE)
     OutputSerializer = PackageSerializer
 
     @extend_schema(

@@ -47,6 +47,8 @@ def child_env(media_root: Path, **extra: str) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         PYTHONUNBUFFERED="1",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        # Loopback receivers (SlowWebhook) are private addresses: the allowlist opens them, as in the tests.
+        AICMO_WEBHOOK_ALLOWLIST="127.0.0.0/8,::1",
     )
     env.update(extra)
     return env
@@ -96,7 +98,7 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, every: float = 
 
 
 class Webhook:
-    """A loopback webhook receiver that records every POST (its X-AICMO-Delivery id and body).
+    """A loopback webhook receiver that records every POST (its Standard Webhooks `webhook-id` and body).
 
     `delay` holds each answer that many seconds; `hold()` holds answers until `release()`.
     """
@@ -116,7 +118,7 @@ class Webhook:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with outer._lock:
-                    outer.posts.append((self.headers.get("X-AICMO-Delivery", ""), body))
+                    outer.posts.append((self.headers.get("webhook-id", ""), body))
                 outer.received.set()
                 time.sleep(outer.delay)
                 outer.released.wait(timeout=120)

@@ -233,6 +233,28 @@ def test_run_fields_cannot_be_changed_by_post(admin_client, waiting_run):
     assert (record.status, record.current_step) == ("waiting_approval", "await_approval")
 
 
+def test_each_operation_needs_its_own_permission_the_one_the_api_checks(client, waiting_run):
+    """The old catch-all (change_runrecord) opens nothing; cancel_run opens Cancel and nothing else."""
+    # given
+    user = User.objects.create_user("operator", password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_runrecord", "change_runrecord"]))
+    client.force_login(user)
+    refused = operate(client, waiting_run, "cancel")
+    user.user_permissions.add(Permission.objects.get(codename="cancel_run"))
+    user = User.objects.get(pk=user.pk)
+    client.force_login(user)
+    # when
+    page = client.get(change_url(waiting_run))
+    resumed = operate(client, waiting_run, "resume")
+    cancelled = operate(client, waiting_run, "cancel")
+    # then
+    assert refused.status_code == 403
+    assert 'id="run-cancel"' in page.content.decode()
+    assert resumed.status_code == 403
+    assert cancelled.status_code == 302
+    assert status_of(waiting_run) in (RunStatus.CANCELLED.value, RunStatus.COMPENSATING.value)
+
+
 @pytest.fixture
 def failed_delivery(runs, settings):
     """A run of the policies test workflow whose hold step d failed its 3 attempts (a 4th would pass)."""

@@ -19,7 +19,7 @@ STEP_NAMES = [step.name for step in CLIENT_DELIVERY_WORKFLOW.steps]
 
 
 @pytest.fixture
-def runs(persistence, settings, media_root):
+def runs(persistence, settings, media_root, loopback_webhooks):
     settings.AICMO_RETRY_BACKOFF_SECONDS = 0
     settings.AICMO_WEBHOOK_ATTEMPTS = 1
     return registry.repository("orchestration.runs")

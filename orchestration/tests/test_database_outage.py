@@ -36,7 +36,7 @@ STEP_NAMES = [step.name for step in CLIENT_DELIVERY_WORKFLOW.steps]
 SETUP = """
 import json, os
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
+from access.tokens import token_issue
 from config import registry
 from orchestration import services
 from orchestration.tasks import execute_run
@@ -50,7 +50,7 @@ for _ in range(int(os.environ["RUNS"])):
     ).run
     execute_run.enqueue(str(run.id))
     ids.append(str(run.id))
-print(json.dumps({"token": Token.objects.create(user=user).key, "runs": ids}))
+print(json.dumps({"token": token_issue(user=user).token, "runs": ids}))
 """
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fast(settings, media_root):
+def _fast(settings, media_root, loopback_webhooks):
     settings.AICMO_RETRY_BACKOFF_SECONDS = 0
     settings.AICMO_WEBHOOK_ATTEMPTS = 1
     settings.AICMO_STEP_MAX_ATTEMPTS = 1

@@ -7,17 +7,19 @@ from uuid import UUID
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config import registry
+from kernel import permissions
 from kernel.api import error_responses, object_response
+from kernel.endpoints import Endpoint
 from production import services
 from production.api.serializers import DraftSerializer, qc_by_draft
 
 TAG = "drafts"
 
 
-class DraftDetailApi(APIView):
+class DraftDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_DRAFT, permissions.VIEW_QC_RESULT)
     OutputSerializer = DraftSerializer
 
     @extend_schema(

@@ -7,16 +7,15 @@ from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config import registry
+from kernel import permissions
 from kernel.api import (
     EnumChoiceField,
-    HasPermission,
     Pagination,
+    StrictCharField,
     error_responses,
     filters,
     object_response,
@@ -24,13 +23,12 @@ from kernel.api import (
     paged_response,
     validated,
 )
+from kernel.endpoints import Endpoint
 from strategy import services
 from strategy.api.serializers import StrategySerializer
 from strategy.domain import Strategy, StrategyStatus
 
 STRATEGIES = "strategy.documents"
-APPROVE_PERMISSION = "strategy.approve_strategy"
-CANNOT_DECIDE = "Approving or rejecting strategies needs the 'Can approve or reject strategies' permission."
 TAG = "strategies"
 
 
@@ -38,7 +36,7 @@ def _strategies():
     return registry.repository(STRATEGIES)
 
 
-def _decided(view: APIView, strategy_id: UUID, decide: Callable[..., Strategy]) -> Response:
+def _decided(view: Endpoint, strategy_id: UUID, decide: Callable[..., Strategy]) -> Response:
     """Approve or reject (`decide`) in the requesting user's name with the notes of the body.
 
     The view's InputSerializer reads the notes; its OutputSerializer writes the decided version.
@@ -50,12 +48,8 @@ def _decided(view: APIView, strategy_id: UUID, decide: Callable[..., Strategy]) 
     return object_response(view, strategy, view.OutputSerializer)
 
 
-class CanApproveStrategies(HasPermission):
-    permission = APPROVE_PERMISSION
-    message = CANNOT_DECIDE
-
-
-class StrategyListApi(APIView):
+class StrategyListApi(Endpoint):
+    required_permissions = (permissions.VIEW_STRATEGY,)
     pagination_class = Pagination
     OutputSerializer = StrategySerializer
 
@@ -78,7 +72,8 @@ class StrategyListApi(APIView):
         return paged_response(self, found, total, self.OutputSerializer)
 
 
-class StrategyDetailApi(APIView):
+class StrategyDetailApi(Endpoint):
+    required_permissions = (permissions.VIEW_STRATEGY,)
     OutputSerializer = StrategySerializer
 
     @extend_schema(
@@ -92,12 +87,12 @@ class StrategyDetailApi(APIView):
         return object_response(self, strategy, self.OutputSerializer)
 
 
-class StrategyApproveApi(APIView):
-    permission_classes = [IsAuthenticated, CanApproveStrategies]
+class StrategyApproveApi(Endpoint):
+    required_permissions = (permissions.APPROVE_STRATEGY,)
     OutputSerializer = StrategySerializer
 
     class InputSerializer(serializers.Serializer):
-        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+        notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
 
         class Meta:
             ref_name = "StrategyApproval"
@@ -118,12 +113,12 @@ class StrategyApproveApi(APIView):
         return _decided(self, strategy_id, services.strategy_approve)
 
 
-class StrategyRejectApi(APIView):
-    permission_classes = [IsAuthenticated, CanApproveStrategies]
+class StrategyRejectApi(Endpoint):
+    required_permissions = (permissions.APPROVE_STRATEGY,)
     OutputSerializer = StrategySerializer
 
     class InputSerializer(serializers.Serializer):
-        notes = serializers.CharField(max_length=5000, help_text="What the next version must change.")
+        notes = StrictCharField(max_length=5000, help_text="What the next version must change.")
 
         class Meta:
             ref_name = "StrategyRejection"

@@ -7,22 +7,39 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from access.tokens import token_issue
+from kernel import permissions
 from tests.factories import example_brief_paths
 
 BRIEFS = "/api/v1/briefs/"
 RUNS = "/api/v1/runs/"
 STRATEGIES = "/api/v1/strategies/"
 
+READ_EVERYTHING = (
+    permissions.VIEW_BRIEF,
+    permissions.VIEW_INTAKE,
+    permissions.VIEW_STRATEGY,
+    permissions.VIEW_DRAFT,
+    permissions.VIEW_QC_RESULT,
+    permissions.VIEW_PACKAGE,
+    permissions.VIEW_RUN,
+)
+OPERATE = (
+    permissions.SUBMIT_BRIEF,
+    permissions.START_RUN,
+    permissions.RESUME_RUN,
+    permissions.CANCEL_RUN,
+    permissions.RETRY_RUN,
+)
+
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttles(django_db_setup, django_db_blocker):
+    """Throttle counters live in the cache (a database table by default): every test starts with none."""
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +48,7 @@ def _media(media_root):
     return media_root
 
 
-def _user(username: str, *perms: str) -> User:
+def make_user(username: str, *perms: str) -> User:
     user = User.objects.create_user(username=username, password="x-" + username)
     for perm in perms:
         app_label, codename = perm.split(".")
@@ -39,31 +56,31 @@ def _user(username: str, *perms: str) -> User:
     return User.objects.get(pk=user.pk)  # a fresh instance: no stale permission cache
 
 
-def _token_client(user: User) -> APIClient:
+def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).token}")
     return client
 
 
 @pytest.fixture
 def user(db) -> User:
-    return _user("operator")
+    return make_user("operator", *READ_EVERYTHING, *OPERATE)
 
 
 @pytest.fixture
 def api(user) -> APIClient:
-    """An API client with a token of a user who may read and write but not approve."""
-    return _token_client(user)
+    """An API client with a token of a user who may read everything and operate runs, but not approve."""
+    return token_client(user)
 
 
 @pytest.fixture
 def approver(db) -> User:
-    return _user("reviewer", "strategy.approve_strategy")
+    return make_user("reviewer", *READ_EVERYTHING, *OPERATE, permissions.APPROVE_STRATEGY)
 
 
 @pytest.fixture
 def approver_api(approver) -> APIClient:
-    return _token_client(approver)
+    return token_client(approver)
 
 
 @pytest.fixture

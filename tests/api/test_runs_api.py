@@ -71,7 +71,7 @@ def test_an_idempotency_key_used_for_another_brief_is_a_409(api, brief, start_ru
     response = start_run(other["id"], key="order-43")
     # then
     assert response.status_code == 409
-    assert response.json()["error"] == {"code": "duplicate", "message": IDEMPOTENCY_KEY_REUSED.format(key="order-43")}
+    assert response.json()["error"] == {"code": "duplicate", "message": IDEMPOTENCY_KEY_REUSED}
     assert api.get(RUNS, {"brief_id": other["id"]}).json()["count"] == 0
 
 

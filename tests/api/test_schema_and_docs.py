@@ -4,17 +4,47 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
+from tests.api.endpoints import PUBLIC
+
 SCHEMA = "/api/schema/"
 DOCS = "/api/docs/"
+
+
+@pytest.fixture
+def client(client, user):
+    """The schema and docs need a signed-in user: this one has no permission at all beyond that."""
+    client.force_login(user)
+    return client
 
 
 def _schema(client) -> dict:
     response = client.get(SCHEMA, HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     return response.json()
+
+
+@pytest.mark.parametrize("address", [SCHEMA, DOCS])
+def test_the_schema_and_docs_need_a_signed_in_user(anon, db, address):
+    """Anonymous visitors get a 401: what the API offers is not public by default."""
+    # when
+    response = anon.get(address)
+    # then
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("address", [SCHEMA, DOCS])
+def test_a_setting_opens_the_schema_and_docs(anon, db, settings, address):
+    """AICMO_PUBLIC_API_DOCS publishes them for anyone."""
+    # given
+    settings.AICMO_PUBLIC_API_DOCS = True
+    # when
+    response = anon.get(address)
+    # then
+    assert response.status_code == 200
 
 
 def test_the_schema_generates_without_warnings_and_validates(tmp_path):
@@ -30,7 +60,8 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
 
 
 def test_every_operation_documents_its_errors_with_the_error_body(client, db):
-    """Each operation lists 401 and 429 with the shared Error body, and its success response."""
+    """Each operation lists 400, 401, 403 and 429 with the shared Error body, and its success response;
+    every one but the token exchange needs a token or a session."""
     # when
     schema = _schema(client)
     # then
@@ -38,10 +69,11 @@ def test_every_operation_documents_its_errors_with_the_error_body(client, db):
         for method, operation in operations.items():
             responses = operation["responses"]
             assert any(code.startswith("2") for code in responses), (method, path)
-            for code in ("401", "429"):
+            for code in ("400", "401", "403", "429"):
                 [media] = responses[code]["content"].values()
                 assert media["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path, code)
-            assert operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}]
+            expected = [] if (method, path) in PUBLIC else [{"knoxApiToken": []}, {"cookieAuth": []}]
+            assert operation.get("security", []) == expected, (method, path)
     error = schema["components"]["schemas"]["ErrorDetail"]
     assert set(error["properties"]) == {"code", "message", "fields"}
     assert error["required"] == ["code", "message"]

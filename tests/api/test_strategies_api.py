@@ -99,7 +99,8 @@ def test_rejecting_again_with_other_notes_is_a_409(approver_api, waiting_strateg
 def test_an_unknown_strategy_is_a_404(approver_api, method, suffix):
     """Reading or deciding on a strategy that does not exist is a 404."""
     # when
-    response = getattr(approver_api, method)(f"{STRATEGIES}{uuid.uuid4()}/{suffix}", {"notes": "n"}, format="json")
+    body = {"notes": "n"} if method == "post" else None
+    response = getattr(approver_api, method)(f"{STRATEGIES}{uuid.uuid4()}/{suffix}", body, format="json")
     # then
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": STRATEGY_NOT_FOUND}
