@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 
@@ -24,7 +25,16 @@ class KPI:
     timeframe_start: date
     timeframe_end: date
     goal_type: str = ""
+    # A sentence a client understands ("about 1,000 clicks at roughly £12 each ...").
     rationale: str = ""
+    # The measurement plan: where the number is read (platform, analytics with the UTM scheme,
+    # CRM), the baseline when the brief gives one, and the date the KPI is reviewed.
+    source: str = ""
+    baseline: Decimal | None = None
+    review_date: date | None = None
+    # How the target was worked out, as structured data (kept out of the client's sentence):
+    # {"formula": "budget / cpc", "inputs": {"budget": "12000", "cpc": "12"}, "benchmarks": ["..."]}
+    derivation: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,17 @@ class ChannelPlan:
     cadence: Cadence
     asset_types: tuple[str, ...]
     rationale: str = ""
+    # "paid", "owned" or "earned"; only paid channels take media budget (owned ones get
+    # production effort, stated in `effort`).
+    role: str = ""
+    # What the channel is for in this plan: "reach", "consideration", "conversion" or "retention".
+    purpose: str = ""
+    effort: str = ""
+    # The number of assets the calendar commits to, and why it is lower than the cadence when capped.
+    assets_planned: int = 0
+    cap_note: str = ""
+    # The benchmark rows (ids of the versioned table) this channel's numbers come from.
+    benchmarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,10 +111,33 @@ class PlannedAsset:
     scheduled_at: datetime
     pillar: str = ""
     occasion: str = ""
+    # False once the brief's offer has expired: such an asset must not promote it.
+    offer: bool = True
 
     @property
     def key(self) -> str:
         return f"{self.channel}-{self.slot:02d}-{self.asset_type}"
+
+
+class RevisionKind(enum.StrEnum):
+    SHIFT_BUDGET = "shift_budget"  # channel, direction ("towards" | "away")
+    DROP_CHANNEL = "drop_channel"  # channel
+    ADD_CHANNEL = "add_channel"  # channel
+    LEAD_WITH_PILLAR = "lead_with_pillar"  # pillar ("pillar-2")
+    TONE = "tone"  # direction ("more_formal" | "more_casual")
+    ADD_KPI = "add_kpi"  # metric
+    REMOVE_KPI = "remove_kpi"  # metric
+
+
+@dataclass(frozen=True)
+class RevisionRequest:
+    """One structured change a reviewer asks for when rejecting a version; the rules apply it."""
+
+    kind: RevisionKind
+    channel: str = ""
+    direction: str = ""
+    pillar: str = ""
+    metric: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +168,19 @@ class Strategy:
     # The message pillars copy draws from, and every asset the plan commits to, in calendar order.
     pillars: tuple[Pillar, ...] = ()
     calendar: tuple[PlannedAsset, ...] = ()
+    # The strategist's reading: the insight, the one core message above the pillars, the risks
+    # and (for a regulated brief) the compliance section.
+    insight: str = ""
+    core_message: str = ""
+    risks: tuple[str, ...] = ()
+    compliance: tuple[str, ...] = ()
+    # The tone the copy takes ("", "more formal", "more casual"), set by a revision request.
+    tone: str = ""
+    # Revision: the structured requests a rejection made (on the rejected version), and on the
+    # next version what each applied request changed and the free-text notes no rule could apply.
+    revision_requests: tuple[RevisionRequest, ...] = ()
+    changes: tuple[str, ...] = ()
+    unapplied_notes: tuple[str, ...] = ()
 
     def pillar(self, key: str) -> Pillar | None:
         return next((p for p in self.pillars if p.key == key), None)

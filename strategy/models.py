@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 
 from kernel.codec import from_primitive, to_primitive
-from strategy.domain import KPI, ChannelPlan, Milestone, Pillar, PlannedAsset, Strategy, StrategyStatus
+from strategy.domain import KPI, ChannelPlan, Milestone, Pillar, PlannedAsset, RevisionRequest, Strategy, StrategyStatus
 
 
 class StrategyRecord(models.Model):
@@ -41,6 +41,14 @@ class StrategyRecord(models.Model):
     status_before_supersede = models.CharField(max_length=20, blank=True)
     pillars = models.JSONField(default=list, blank=True)
     calendar = models.JSONField(default=list, blank=True, help_text="Every planned asset, in calendar order.")
+    insight = models.TextField(blank=True)
+    core_message = models.TextField(blank=True)
+    risks = models.JSONField(default=list, blank=True)
+    compliance = models.JSONField(default=list, blank=True)
+    tone = models.CharField(max_length=20, blank=True)
+    revision_requests = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=list, blank=True, help_text="What each applied revision request changed.")
+    unapplied_notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["brief_id", "version"]
@@ -83,6 +91,14 @@ class StrategyRecord(models.Model):
             status_before_supersede=self.status_before_supersede,
             pillars=from_primitive(tuple[Pillar, ...], self.pillars),
             calendar=from_primitive(tuple[PlannedAsset, ...], self.calendar),
+            insight=self.insight,
+            core_message=self.core_message,
+            risks=tuple(self.risks),
+            compliance=tuple(self.compliance),
+            tone=self.tone,
+            revision_requests=from_primitive(tuple[RevisionRequest, ...], self.revision_requests),
+            changes=tuple(self.changes),
+            unapplied_notes=tuple(self.unapplied_notes),
         )
 
     @classmethod
@@ -109,4 +125,12 @@ class StrategyRecord(models.Model):
             "status_before_supersede": strategy.status_before_supersede,
             "pillars": to_primitive(strategy.pillars),
             "calendar": to_primitive(strategy.calendar),
+            "insight": strategy.insight,
+            "core_message": strategy.core_message,
+            "risks": list(strategy.risks),
+            "compliance": list(strategy.compliance),
+            "tone": strategy.tone,
+            "revision_requests": to_primitive(strategy.revision_requests),
+            "changes": list(strategy.changes),
+            "unapplied_notes": list(strategy.unapplied_notes),
         }
