@@ -19,7 +19,7 @@ from uuid import UUID
 from kernel.channels import CHANNEL_CATALOGUE, channel_for, default_asset_type
 from kernel.channels import label as channel_label
 from kernel.errors import PermanentStepError
-from strategy.calendar import build_calendar
+from strategy.calendar import CalendarInputs, build_calendar, calendar_violations
 from strategy.domain import KPI, Cadence, ChannelPlan, Milestone, Pillar, Strategy, StrategyStatus
 
 if TYPE_CHECKING:
@@ -443,15 +443,41 @@ def _unit(rule: MetricRule, ctx: _Context) -> str:
 
 
 def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
-    start, end, days = brief.timeline.start, brief.timeline.end, brief.timeline.days
-    launch = start + timedelta(days=min(7, (days - 1) // 4))
-    review = start + timedelta(days=(days - 1) // 2)
+    """Kick-off on the timeline's start, Launch on `timeline.launch` (the start when none), each key
+    date inside the timeline, the mid-campaign review and the wrap-up."""
+    start, end = brief.timeline.start, brief.timeline.end
+    launch = brief.timeline.first_publish_day
+    if not start <= launch <= end:
+        launch = start
+    review = launch + timedelta(days=(end - launch).days // 2)
     labels = ", ".join(channel_label(c) for c in channels)
+    key_dates = tuple(
+        Milestone(k.label.strip(), k.date, "Key date: the calendar publishes content for it on the channels that fit.")
+        for k in sorted(brief.timeline.key_dates, key=lambda k: (k.date, k.label))
+        if start <= k.date <= end and k.label.strip()
+    )
     return (
         Milestone("Kick-off", start, f"Confirm the plan, KPIs and channels with {brief.client.name}."),
         Milestone("Launch", launch, f"First content goes live on {labels}."),
+        *key_dates,
         Milestone("Mid-campaign review", review, "Compare each KPI with its target; rebalance channels if needed."),
         Milestone("Wrap-up report", end, "Report results against every KPI and list the lessons learned."),
+    )
+
+
+def calendar_inputs(brief: Brief) -> CalendarInputs:
+    """What the asset calendar reads from the brief."""
+    timeline = brief.timeline
+    return CalendarInputs(
+        start=timeline.start,
+        end=timeline.end,
+        launch=timeline.launch,
+        timezone=brief.client.timezone,
+        product_kind=brief.product.kind,
+        key_dates=tuple((k.date, k.label) for k in timeline.key_dates),
+        offer_expires=brief.product.offer_expires,
+        hashtags=tuple(brief.brand.hashtags),
+        seed=brief.fingerprint or str(brief.id),
     )
 
 
@@ -577,6 +603,8 @@ def build_strategy(
     effect = _notes_effect(rejection_notes)
     plans = _channel_plans(brief, effect)
     pillars = _pillars(brief)
+    calendar = build_calendar(plans=plans, inputs=calendar_inputs(brief), pillars=pillars)
+    plans = calendar.plans  # with the number of assets each commits to
     strategy = Strategy(
         id=strategy_id,
         brief_id=brief.id,
@@ -593,15 +621,9 @@ def build_strategy(
         generator=GENERATOR,
         addressed_notes=_addressed_lines(effect, brief.channels, {p.channel: p.cadence for p in plans}),
         pillars=pillars,
-        calendar=build_calendar(
-            plans=plans,
-            start=brief.timeline.start,
-            end=brief.timeline.end,
-            seed=brief.fingerprint or str(brief.id),
-            pillars=pillars,
-        ),
+        calendar=calendar.assets,
     )
-    violations = check_invariants(strategy)
+    violations = check_invariants(strategy) + calendar_violations(strategy, first_day=brief.timeline.first_publish_day)
     if violations:
         raise StrategyInvariantError(violations)
     return strategy
