@@ -31,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 
 from kernel.channels import label as channel_label
+from kernel.clock import zone_of
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 PACKAGES_FOLDER = "packages"
 ZIP_NAME = "package.zip"
 MANIFEST_NAME = "manifest.json"
-CALENDAR_CSV_HEADER = ("datetime", "channel", "title", "text", "link", "hashtags", "status", "qc_score")
+CALENDAR_CSV_HEADER = ("datetime", "timezone", "channel", "title", "text", "link", "hashtags", "status", "qc_score")
 
 MEDIA_TYPES = {
     ".md": "text/markdown; charset=utf-8",
@@ -117,6 +118,11 @@ class PackageInputs:
             latest[qc.draft_id] = qc
         return latest
 
+    @cached_property
+    def zone(self) -> dt.tzinfo:
+        """The client's time zone: every time the client reads is shown in it, with its offset."""
+        return zone_of(self.brief.client.timezone)
+
 
 # --- Paths ------------------------------------------------------------------------------------
 
@@ -138,6 +144,15 @@ def structured_name(draft: Draft) -> str:
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _local_iso(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """ISO 8601 in the client's zone with its offset ("2027-03-02T08:30:00-06:00"); drafts keep UTC."""
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def zone_name(zone: dt.tzinfo) -> str:
+    return getattr(zone, "key", None) or "UTC"
 
 
 def _number(value: Decimal | float | int) -> str:
@@ -290,15 +305,16 @@ def render_strategy_html(markdown_text: str, *, title: str, language: str) -> st
 # --- Content ------------------------------------------------------------------------------------
 
 
-def render_content(draft: Draft, qc: QCResult | None) -> str:
-    """Front matter, then exactly the text to publish: nothing else."""
+def render_content(draft: Draft, qc: QCResult | None, zone: dt.tzinfo = dt.UTC) -> str:
+    """Front matter, then exactly the text to publish: nothing else. Times are in the client's `zone`."""
     front: dict[str, Any] = {
         "channel": draft.channel,
         "asset_type": draft.asset_type,
         "key": draft.key,
         "draft_id": str(draft.id),
         "title": draft.title,
-        "scheduled_at": _iso(draft.scheduled_at),
+        "scheduled_at": _local_iso(draft.scheduled_at, zone),
+        "timezone": zone_name(zone),
         "pillar": draft.pillar,
         "occasion": draft.occasion,
     }
@@ -308,7 +324,7 @@ def render_content(draft: Draft, qc: QCResult | None) -> str:
     return "\n".join(lines) + draft.body.strip() + "\n"
 
 
-def render_structured(draft: Draft, qc: QCResult | None) -> dict[str, Any]:
+def render_structured(draft: Draft, qc: QCResult | None, zone: dt.tzinfo = dt.UTC) -> dict[str, Any]:
     """The asset as data: its body (identical to the .md text), its fields per family and its provenance."""
     return {
         "channel": draft.channel,
@@ -316,7 +332,8 @@ def render_structured(draft: Draft, qc: QCResult | None) -> dict[str, Any]:
         "key": draft.key,
         "draft_id": str(draft.id),
         "title": draft.title,
-        "scheduled_at": _iso(draft.scheduled_at),
+        "scheduled_at": _local_iso(draft.scheduled_at, zone),
+        "timezone": zone_name(zone),
         "pillar": draft.pillar,
         "occasion": draft.occasion,
         "body": draft.body.strip(),
@@ -336,14 +353,18 @@ def _by_schedule(drafts: Iterable[Draft]) -> list[Draft]:
     return sorted(drafts, key=lambda d: (d.scheduled_at, d.key, str(d.id)))
 
 
-def render_calendar_csv(drafts: Sequence[Draft], qc_by_draft: Mapping[uuid.UUID, QCResult]) -> bytes:
+def render_calendar_csv(
+    drafts: Sequence[Draft], qc_by_draft: Mapping[uuid.UUID, QCResult], zone: dt.tzinfo = dt.UTC
+) -> bytes:
+    """One row per asset in calendar order; `datetime` is ISO 8601 in the client's zone with its offset."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CALENDAR_CSV_HEADER)
     for draft in _by_schedule(drafts):
         qc = qc_by_draft.get(draft.id)
         row = (
-            _iso(draft.scheduled_at),
+            _local_iso(draft.scheduled_at, zone),
+            zone_name(zone),
             draft.channel,
             draft.title,
             _plain_text(draft),
@@ -367,8 +388,8 @@ def render_calendar_ics(inputs: PackageInputs) -> bytes:
         event = icalendar.Event()
         event.add("uid", f"{draft.id}@aicmo")
         event.add("dtstamp", stamp)
-        # UTC: a named zone would need a VTIMEZONE block the calendar does not carry.
-        event.add("dtstart", draft.scheduled_at.astimezone(dt.UTC))
+        # In the client's zone: DTSTART;TZID=<zone>, defined by the VTIMEZONE added below.
+        event.add("dtstart", draft.scheduled_at.astimezone(inputs.zone))
         event.add("summary", f"{channel_label(draft.channel)}: {draft.title}")
         text, tags, link = _plain_text(draft), _hashtags(draft), _link(draft)
         details = [text, "" if tags in text else tags, link]
@@ -389,6 +410,11 @@ def render_calendar_ics(inputs: PackageInputs) -> bytes:
         event.add("transp", "TRANSPARENT")
         event.add("categories", ["milestone"])
         cal.add_component(event)
+    if inputs.drafts and inputs.zone is not dt.UTC:
+        # The zone's rules over the campaign only (the whole tz history would be kilobytes of RDATEs).
+        days = [d.scheduled_at.astimezone(inputs.zone).date() for d in inputs.drafts]
+        margin = dt.timedelta(days=1)
+        cal.add_missing_timezones(first_date=min(days) - margin, last_date=max(days) + margin)
     return cal.to_ical()
 
 
@@ -454,7 +480,7 @@ def render_manifest(inputs: PackageInputs, files: Sequence[PackageFile], qc_repo
                 "channel": draft.channel,
                 "asset_type": draft.asset_type,
                 "title": draft.title,
-                "scheduled_at": _iso(draft.scheduled_at),
+                "scheduled_at": _local_iso(draft.scheduled_at, inputs.zone),
                 "file": content_name(draft),
                 "structured_file": structured_name(draft),
                 "qc": {k: qc[k] for k in ("score", "passed", "rules_passed", "rules_applied", "ruleset_version")}
@@ -509,11 +535,11 @@ def render_package(inputs: PackageInputs) -> list[PackageFile]:
             file
             for d in inputs.ordered_drafts
             for file in (
-                PackageFile(content_name(d), render_content(d, qc_by_draft.get(d.id)).encode("utf-8")),
-                PackageFile(structured_name(d), _json_bytes(render_structured(d, qc_by_draft.get(d.id)))),
+                PackageFile(content_name(d), render_content(d, qc_by_draft.get(d.id), inputs.zone).encode("utf-8")),
+                PackageFile(structured_name(d), _json_bytes(render_structured(d, qc_by_draft.get(d.id), inputs.zone))),
             )
         ),
-        PackageFile("calendar.csv", render_calendar_csv(inputs.drafts, qc_by_draft)),
+        PackageFile("calendar.csv", render_calendar_csv(inputs.drafts, qc_by_draft, inputs.zone)),
         PackageFile("calendar.ics", render_calendar_ics(inputs)),
     ]
     qc_report = render_qc_report(inputs)

@@ -11,9 +11,10 @@ The rule (tables in `strategy/data/calendar.yaml`):
   the number of such key dates.
 * A brand hashtag naming a weekday ("#SourdoughSaturday") puts up to half of a hashtag channel's
   remaining assets on that weekday, spread over the campaign.
-* The rest spread evenly from launch to end: slot i of n aims at the middle of the i-th n-th of
-  the active days and takes the nearest free day inside the channel's posting window, preferring
-  its best weekdays. A channel posts at most once a day (its posts per day for a daily cadence).
+* The rest spread evenly from launch to end: slot i of n (from 0) aims at day i x days / n after
+  launch (so the first goes out on launch day) and takes the nearest free day inside the
+  channel's posting window, preferring its best weekdays. A channel posts at most once a day
+  (its posts per day for a daily cadence).
 * Times are local to the client (`client.timezone`, UTC when none): a quarter hour inside the
   window's hours for that weekday, chosen by a hash of the brief, channel and slot (deterministic).
 * An asset after `product.offer_expires` (local date) has `offer` False: it must not promote it.
@@ -25,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import zoneinfo
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +37,7 @@ import yaml
 
 from kernel.channels import default_asset_type
 from kernel.channels import label as channel_label
+from kernel.clock import zone_of
 from strategy.domain import ChannelPlan, Pillar, PlannedAsset, Strategy
 
 DATA_FILE = Path(__file__).with_name("data") / "calendar.yaml"
@@ -94,16 +95,6 @@ class CalendarInputs:
             folded = tag.casefold()
             days.update(i for i, name in enumerate(WEEKDAY_NAMES) if name in folded)
         return frozenset(days)
-
-
-def zone_of(name: str) -> dt.tzinfo:
-    """The IANA zone `name`, UTC when empty or unknown."""
-    if not name or name.upper() == "UTC":
-        return dt.UTC
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 @dataclass(frozen=True)
@@ -248,14 +239,14 @@ def _days(plan: ChannelPlan, inputs: CalendarInputs, window: Window) -> tuple[li
                 used[day] += 1
         remaining = count - len(chosen)
     for i in range(remaining):
-        target = (i + 0.5) * span / remaining
+        target = i * span / remaining
         free = [d for d in allowed if used[d] < limit]
         if not free:
             break
         day = min(
             free,
             key=lambda d: (
-                abs((d - first).days + 0.5 - target) + (0 if d.weekday() in window.best else NOT_BEST_PENALTY),
+                abs((d - first).days - target) + (0 if d.weekday() in window.best else NOT_BEST_PENALTY),
                 d,
             ),
         )

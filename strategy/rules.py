@@ -456,13 +456,14 @@ def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
         for k in sorted(brief.timeline.key_dates, key=lambda k: (k.date, k.label))
         if start <= k.date <= end and k.label.strip()
     )
-    return (
+    milestones = (
         Milestone("Kick-off", start, f"Confirm the plan, KPIs and channels with {brief.client.name}."),
         Milestone("Launch", launch, f"First content goes live on {labels}."),
         *key_dates,
         Milestone("Mid-campaign review", review, "Compare each KPI with its target; rebalance channels if needed."),
         Milestone("Wrap-up report", end, "Report results against every KPI and list the lessons learned."),
     )
+    return tuple(sorted(milestones, key=lambda m: m.date))  # stable: same-day milestones keep this order
 
 
 def calendar_inputs(brief: Brief) -> CalendarInputs:

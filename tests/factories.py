@@ -19,13 +19,14 @@ from onboarding.domain import (
     DeliveryContacts,
     Goal,
     Intake,
+    KeyDate,
     PreferredTerm,
     Product,
     Scope,
     Timeline,
 )
 
-__all__ = ["CHANNELS"]  # the planned-channel vocabulary, for test modules that may not import onboarding
+__all__ = ["CHANNELS", "KeyDate"]  # onboarding vocabulary, for test modules that may not import onboarding
 
 
 def make_intake(**overrides) -> Intake:

@@ -175,18 +175,27 @@ def test_money_kpis_need_a_budget():
 
 
 def test_milestones_are_placed_inside_the_timeline():
-    """Kick-off, launch, review and wrap-up fall inside the campaign, even a one-day one."""
+    """Kick-off on the start, Launch on timeline.launch (the start when the brief has none), review and
+    wrap-up inside the campaign, even a one-day one."""
     # given
     long_brief = make_brief()
+    launched = make_brief(timeline=dataclasses.replace(long_brief.timeline, launch=dt.date(2027, 1, 13)))
     one_day = make_brief(timeline=timeline(dt.date(2027, 3, 1), dt.date(2027, 3, 1)))
     # when
     long_milestones = build(long_brief).milestones
+    launched_milestones = build(launched).milestones
     short_milestones = build(one_day).milestones
     # then
     assert [(m.name, m.date) for m in long_milestones] == [
         ("Kick-off", dt.date(2027, 1, 4)),
-        ("Launch", dt.date(2027, 1, 11)),
+        ("Launch", dt.date(2027, 1, 4)),
         ("Mid-campaign review", dt.date(2027, 1, 31)),
+        ("Wrap-up report", dt.date(2027, 2, 28)),
+    ]
+    assert [(m.name, m.date) for m in launched_milestones] == [
+        ("Kick-off", dt.date(2027, 1, 4)),
+        ("Launch", dt.date(2027, 1, 13)),
+        ("Mid-campaign review", dt.date(2027, 2, 5)),
         ("Wrap-up report", dt.date(2027, 2, 28)),
     ]
     assert {m.date for m in short_milestones} == {dt.date(2027, 3, 1)}
