@@ -9,12 +9,13 @@ The rule (tables in `strategy/data/calendar.yaml`):
 * Every key date inside the active days gets an asset on each channel that fits (social and
   e-mail), written for it (`occasion`) and scheduled on that day; the count never drops below
   the number of such key dates.
-* A brand hashtag naming a weekday ("#SourdoughSaturday") puts up to half of a hashtag channel's
-  remaining assets on that weekday, spread over the campaign.
-* The rest spread evenly from launch to end: slot i of n (from 0) aims at day i x days / n after
-  launch (so the first goes out on launch day) and takes the nearest free day inside the
-  channel's posting window, preferring its best weekdays. A channel posts at most once a day
-  (its posts per day for a daily cadence).
+* A brand hashtag naming a weekday ("#SourdoughSaturday") puts every other one of a hashtag
+  channel's remaining assets on that weekday (the one nearest its even-spread day).
+* The assets spread evenly from launch to end: slot i of n (from 0) aims at day
+  i x (days - 1) / (n - 1) after launch (the first on launch day, the last on the final day; an ad, which runs until the
+  next replaces it, at day i x days / n); a key-date asset takes the slot nearest to it, and each
+  other slot takes the nearest free day inside the channel's posting window, preferring its best
+  weekdays. A channel posts at most once a day (its posts per day for a daily cadence).
 * Times are local to the client (`client.timezone`, UTC when none): a quarter hour inside the
   window's hours for that weekday, chosen by a hash of the brief, channel and slot (deterministic).
 * An asset after `product.offer_expires` (local date) has `offer` False: it must not promote it.
@@ -46,6 +47,7 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 QUARTER = 15  # minutes between possible start times
 # Days a slot may move from its even-spread target, and what a weekday outside the best costs.
 NOT_BEST_PENALTY = 0.75
+HASHTAG_DAY_BONUS = 4  # days: more than the farthest a weekday can be from any target
 
 
 @cache
@@ -207,13 +209,6 @@ def _key_days(channel: str, inputs: CalendarInputs) -> list[tuple[dt.date, str]]
     return [(day, " and ".join(labels[day])) for day in sorted(labels)]
 
 
-def _spread(candidates: Sequence[dt.date], n: int) -> list[dt.date]:
-    """`n` of `candidates` (sorted), evenly spread: the middle of each n-th."""
-    if n <= 0 or not candidates:
-        return []
-    return [candidates[min(len(candidates) - 1, int((i + 0.5) * len(candidates) / n))] for i in range(n)]
-
-
 def _days(plan: ChannelPlan, inputs: CalendarInputs, window: Window) -> tuple[list[tuple[dt.date, str]], str]:
     """The publication day (and occasion) of every asset of the plan, in date order, and its cap note."""
     first, end = inputs.first_day, inputs.end
@@ -224,32 +219,34 @@ def _days(plan: ChannelPlan, inputs: CalendarInputs, window: Window) -> tuple[li
     capacity = len(set(allowed) | {d for d, _ in key_days}) * limit
     counted = channel_count(plan, inputs, len(key_days), capacity)
     count = counted.count
+    # Posts reach from launch to the last day; an ad runs until the next replaces it, so ads split
+    # the campaign into equal stretches instead (the last one does not go live on the final day).
+    if plan.channel in calendar_data()["runs_until_replaced"] or count == 1:
+        targets = [i * span / count for i in range(count)]
+    else:
+        targets = [i * (span - 1) / (count - 1) for i in range(count)]
     used: Counter[dt.date] = Counter()
     chosen: list[tuple[dt.date, str]] = []
     for day, label in key_days[:count]:
+        # A key-date asset takes the place of the even slot nearest to it, so the spread stays even.
+        targets.remove(min(targets, key=lambda t, d=day: abs((d - first).days - t)))
         chosen.append((day, label))
         used[day] += 1
-    remaining = count - len(chosen)
     hashtag_days = inputs.hashtag_weekdays if plan.channel in calendar_data()["hashtag_channels"] else frozenset()
-    if hashtag_days and remaining:
-        occurrences = [d for d in allowed if d.weekday() in hashtag_days and used[d] < limit]
-        for day in _spread(occurrences, min(len(occurrences), max(1, remaining // 2))):
-            if used[day] < limit:
-                chosen.append((day, ""))
-                used[day] += 1
-        remaining = count - len(chosen)
-    for i in range(remaining):
-        target = i * span / remaining
+    for j, target in enumerate(targets):
         free = [d for d in allowed if used[d] < limit]
         if not free:
             break
-        day = min(
-            free,
-            key=lambda d: (
-                abs((d - first).days - target) + (0 if d.weekday() in window.best else NOT_BEST_PENALTY),
-                d,
-            ),
-        )
+        # Every other slot of a hashtag channel goes to the hashtag's weekday (one is within 3 days).
+        on_hashtag_day = bool(hashtag_days) and j % 2 == 0
+
+        def score(d: dt.date, target: float = target, on_hashtag_day: bool = on_hashtag_day) -> tuple[float, dt.date]:
+            cost = abs((d - first).days - target) + (0 if d.weekday() in window.best else NOT_BEST_PENALTY)
+            if on_hashtag_day and d.weekday() in hashtag_days:
+                cost -= HASHTAG_DAY_BONUS
+            return cost, d
+
+        day = min(free, key=score)
         chosen.append((day, ""))
         used[day] += 1
     return sorted(chosen), counted.note

@@ -80,7 +80,7 @@ def test_nothing_before_launch_or_after_the_end_and_the_assets_cover_the_whole_c
         assert dates == sorted(dates)
         assert LAUNCH <= dates[0] <= LAUNCH + dt.timedelta(days=6), plan.channel
         assert dates[-1] >= END - dt.timedelta(days=days // len(dates) + 3), plan.channel
-        even = days / len(dates)
+        even = (days - 1) / (len(dates) - 1)
         gaps = [(b - a).days for a, b in itertools.pairwise(dates)]
         assert max(gaps) <= even + 4, (plan.channel, gaps)
 
