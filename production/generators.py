@@ -384,7 +384,7 @@ def build_messages(
     """
     facts = facts_of(brief)
     family = family_of(plan.channel, asset_type)
-    offer = facts.offer_on(scheduled_at.date())
+    offer = facts.offer_on(scheduled_at)
     fact_sheet = {
         "client": facts.client.text,
         "product": facts.product.text,

@@ -16,6 +16,7 @@ from kernel.vocabulary import FORBIDDEN_VERBS, GENERAL_VERBS, KIND_VERBS
 from production.tests.corpus import brief_paths, corpus, produce
 from production.writer.contract import cut_from, whole
 from production.writer.core import OPENING_WORDS, fold
+from production.writer.facts import facts_of
 from production.writer.grammar import split_sentences, words
 from production.writer.variety import cross_brief_shares, repeated_in_run, shared_examples
 from tests.factories import example_brief, make_strategy
@@ -472,3 +473,16 @@ def test_an_occasion_from_the_calendar_opens_the_asset():
     for draft in drafts:
         if draft.slot == 1 and draft.channel in ("instagram", "x", "facebook"):
             assert "World Sleep Day" in draft.body.split("\n\n")[0], draft.body
+
+
+def test_the_offer_s_last_day_is_a_day_on_the_client_s_calendar():
+    """Written at 19:00 in Chicago on the offer's last day (01:00 UTC the next day), the asset still carries
+    the offer; the next evening it does not, whatever zone the time is given in."""
+    base = example_brief(next(p for p in brief_paths() if p.stem == "local-bakery"))
+    brief = dataclasses.replace(base, client=dataclasses.replace(base.client, timezone="America/Chicago"))
+    last_day = brief.product.offer_expires
+    evening = dt.datetime.combine(last_day, dt.time(19), tzinfo=zone_of("America/Chicago"))
+    facts = facts_of(brief)
+    assert facts.offer_on(evening.astimezone(dt.UTC)) is not None
+    assert facts.offer_on(evening + dt.timedelta(days=1)) is None
+    assert facts.offer_on(last_day) is not None

@@ -194,7 +194,7 @@ class Composer:
             *(avoid for avoid, _use in facts.preferred),
         )
         self.preferred_forms = tuple(use for _avoid, use in facts.preferred)
-        self.offer = facts.offer_on(scheduled_at.date())
+        self.offer = facts.offer_on(scheduled_at)
         self.slot_number = _slot_of(key)
         self.focus: dict[str, Any] = {}
         self.templates: list[str] = []

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kernel.clock import zone_of
 from production.qc.rules.duplicates import brief_text, fact_grams
 from production.writer.grammar import base_verb, capitalise, clause, sentence, with_article, words
 
@@ -334,6 +335,8 @@ class Facts:
     # Runs of the brief's own words, masked when sentences are compared (QC's fact_grams).
     grams: frozenset[tuple[str, ...]] = frozenset()
     dropped_link: str = ""
+    # The client's IANA zone: the offer's last day is a day on the client's calendar.
+    timezone: str = ""
 
     def pain_for(self, pillar: Pillar | None) -> Pain | None:
         return _match(self.pains, pillar.pain if pillar else "") or None
@@ -345,8 +348,9 @@ class Facts:
         wanted = clause(pillar.proof) if pillar else ""
         return next((p for p in self.proofs if clause(p.text) == wanted), None) if wanted else None
 
-    def offer_on(self, day: date) -> Fact | None:
-        """The offer, unless the asset goes out after the day it ends."""
+    def offer_on(self, when: date | datetime) -> Fact | None:
+        """The offer, unless the asset goes out after the day it ends (a time counts on the client's calendar)."""
+        day = when.astimezone(zone_of(self.timezone)).date() if isinstance(when, datetime) else when
         if self.offer is None or (self.offer_expires is not None and day > self.offer_expires):
             return None
         return self.offer
@@ -465,4 +469,5 @@ def facts_of(brief: Brief) -> Facts:
         brief_words=brief_text(brief),
         grams=fact_grams(brief),
         dropped_link=dropped,
+        timezone=client.timezone,
     )
