@@ -168,7 +168,7 @@ def channel_count(plan: ChannelPlan, inputs: CalendarInputs, key_days: int, capa
     first, end = inputs.first_day, inputs.end
     days = (end - first).days + 1
     asked = by_cadence(plan, days)
-    count, reason = max(asked, 1), ""
+    count, reason = max(asked, 1), "at least one"
     if count > asset_cap(plan.channel):
         count, reason = asset_cap(plan.channel), "production cap"
     if key_days > count:

@@ -458,7 +458,7 @@ def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
     )
     milestones = (
         Milestone("Kick-off", start, f"Confirm the plan, KPIs and channels with {brief.client.name}."),
-        Milestone("Launch", launch, f"First content goes live on {labels}."),
+        Milestone("Launch", launch, f"Content starts going out on {labels}; nothing is published before this day."),
         *key_dates,
         Milestone("Mid-campaign review", review, "Compare each KPI with its target; rebalance channels if needed."),
         Milestone("Wrap-up report", end, "Report results against every KPI and list the lessons learned."),
