@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "StrategyInvariantError",
     "StrategyNotFound",
+    "revision_request",
+    "revision_summary",
     "strategy_approve",
     "strategy_discard",
     "strategy_generate",
@@ -116,6 +118,19 @@ def _addressed(versions: Sequence[Strategy]) -> tuple[str, ...]:
 
 def _was_rejected(strategy: Strategy) -> bool:
     return StrategyStatus.REJECTED in (strategy.status, strategy.status_before_supersede)
+
+
+def revision_request(
+    kind: str, *, channel: str = "", direction: str = "", pillar: str = "", metric: str = ""
+) -> RevisionRequest:
+    """A revision request from loose input (CLI flags, forms): canonical values, checked on rejection."""
+    return revisions.make_request(kind, channel=channel, direction=direction, pillar=pillar, metric=metric)
+
+
+def revision_summary(strategy: Strategy) -> str:
+    """What a rejection asked for, in words: its requests, then its notes."""
+    asked = ", ".join(revisions.describe(r) for r in strategy.revision_requests)
+    return "; ".join(part for part in (asked, " ".join(strategy.decision_notes.split())) if part)
 
 
 def strategy_approve(*, strategy_id: UUID, by: str, notes: str = "", strategies: StrategyRepository) -> Strategy:
