@@ -1,6 +1,7 @@
 """Rule-based strategy generation from a brief, and the invariants every strategy must obey.
 
-Pure functions: the same brief, version, revision requests and passed-in id and time give the same strategy.
+Pure functions: the same brief, version, revision requests and passed-in id and time give the
+same strategy.
 Everything the strategy says about the client comes from the brief; the only numbers it adds
 are the documented benchmarks below, used when the brief gives no target of its own.
 """
@@ -160,9 +161,7 @@ BENCHMARK_RATES = {
     "churn rate": Decimal("5.0"),  # a ceiling: churn at or below this
 }
 
-# --- Revision requests ----------------------------------------------------------------------
-# strategy.revisions reads and checks them; build_strategy applies them through revise_plan and
-# revise_kpis, with the budget split below as the hook for budget shifts.
+# --- Cadence --------------------------------------------------------------------------------
 
 
 def _cadence(channel: str) -> Cadence:
@@ -217,7 +216,8 @@ def _weights(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fracti
 
 
 def budget_shares(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> dict[str, Decimal]:
-    """The budget share of each channel, with per-channel weight factors (revision requests)."""
+    """The budget share of each channel, with per-channel weight factors: the hook through which
+    revision requests (strategy.revisions.revise_plan) shift budget towards or away from a channel."""
     weights = [w for w, _ in _weights(brief, channels, factors)]
     return dict(zip(channels, largest_remainder_shares(weights), strict=True))
 

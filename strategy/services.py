@@ -128,9 +128,9 @@ def revision_request(
 
 
 def revision_summary(strategy: Strategy) -> str:
-    """What a rejection asked for, in words: its requests, then its notes."""
-    asked = ", ".join(revisions.describe(r) for r in strategy.revision_requests)
-    return "; ".join(part for part in (asked, " ".join(strategy.decision_notes.split())) if part)
+    """What a rejection asked for, in words: its notes, or its requests when it had no notes."""
+    notes = " ".join(strategy.decision_notes.split())
+    return notes or ", ".join(revisions.describe(r) for r in strategy.revision_requests)
 
 
 def strategy_approve(*, strategy_id: UUID, by: str, notes: str = "", strategies: StrategyRepository) -> Strategy:

@@ -260,6 +260,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
             if run.status == RunStatus.WAITING_APPROVAL:
                 self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
+                self.stdout.write(
+                    f"or reject it: manage.py run_workflow --reject {run.id} --by NAME --notes TEXT "
+                    "(and/or --shift-budget CHANNEL:towards, --lead-with pillar-2, --tone more_formal, ...)"
+                )
             if run.status == RunStatus.DELIVERY_FAILED:
                 self.stdout.write(
                     f"the package is kept: manage.py run_workflow --retry {run.id} (or --cancel {run.id})"
