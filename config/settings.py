@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "BriefStatusEnum": "onboarding.api.serializers.BRIEF_STATUSES",
         "ProductKindEnum": "onboarding.api.serializers.PRODUCT_KIND_CHOICES",
         "StrategyStatusEnum": "strategy.api.serializers.STRATEGY_STATUSES",
+        "RevisionKindEnum": "strategy.api.serializers.REVISION_KINDS",
+        "ChannelEnum": "kernel.channels.CHANNELS",
         "RunStatusEnum": "orchestration.api.serializers.RUN_STATUSES",
         "StepStatusEnum": "orchestration.api.serializers.STEP_STATUSES",
         "StepKindEnum": "orchestration.api.serializers.STEP_KINDS",

@@ -130,6 +130,10 @@ def flatten_errors(detail: Any, path: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(detail, Mapping):
         for key, value in detail.items():
+            if isinstance(key, int):  # a ListField's (or nested list serializer's) item, by index
+                for p, msgs in flatten_errors(value, f"{path}[{key}]").items():
+                    flat.setdefault(p, []).extend(msgs)
+                continue
             key = str(key)
             if key == api_settings.NON_FIELD_ERRORS_KEY:
                 child = path or ROOT_PATH

@@ -261,14 +261,21 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
+        next_version = path(
+            "next-version/<uuid:brief_id>/", wrap(self.next_version_view), name="orchestration_runrecord_next_version"
+        )
         return [
-            path(
-                f"<path:object_id>/{slug}/",
-                wrap(self._operation_view(slug)),
-                name=f"orchestration_runrecord_{slug.replace('-', '_')}",
-            )
-            for slug in OPERATIONS
-        ] + super().get_urls()
+            next_version,
+            *(
+                path(
+                    f"<path:object_id>/{slug}/",
+                    wrap(self._operation_view(slug)),
+                    name=f"orchestration_runrecord_{slug.replace('-', '_')}",
+                )
+                for slug in OPERATIONS
+            ),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, object_id)
@@ -293,6 +300,29 @@ class RunRecordAdmin(ReadOnlyModelAdmin):
                 held_by_worker=_held_by_live_worker(run),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def next_version_view(self, request: HttpRequest, brief_id: UUID) -> HttpResponse:
+        """“Generate next version” on a rejected strategy: a new run for its brief, queued, stopping for
+        approval; its strategy step makes the next version, which applies the rejection's requests."""
+        if not request.user.has_perm(permissions.START_RUN):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            run, _ = services.run_start_for_brief(
+                runs=_runs(), briefs=registry.repository("onboarding.briefs"), brief_id=brief_id, require_approval=True
+            )
+            services.run_enqueue(run_id=run.id)
+        except AppError as exc:
+            self.message_user(request, f"No next version: {exc}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:strategy_strategyrecord_changelist") + f"?brief_id={brief_id}")
+        self.message_user(
+            request,
+            f"Run {short_id(run.id)} started for the brief: it makes the next strategy version and stops for "
+            "your approval (the strategy page shows what changed).",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:orchestration_runrecord_change", args=[run.id]))
 
     def _operation_view(self, slug: str) -> Callable[..., HttpResponse]:
         def view(request: HttpRequest, object_id: str) -> HttpResponse:

@@ -232,14 +232,15 @@ def run_approve(*, run_id: UUID, by: str, notes: str = "", runs, strategies) -> 
     return run_get(run_id=run_id, runs=runs)
 
 
-def run_reject(*, run_id: UUID, by: str, notes: str, runs, strategies) -> WorkflowRun:
-    """Reject the strategy a waiting run stops at; the run compensates."""
+def run_reject(*, run_id: UUID, by: str, notes: str, runs, strategies, requests=()) -> WorkflowRun:
+    """Reject the strategy a waiting run stops at, with revision requests and/or notes; the run
+    compensates, and the brief's next run makes a version that applies them."""
     run = run_get(run_id=run_id, runs=runs)
     if run.strategy_id is None or run.status != RunStatus.WAITING_APPROVAL:
         if run.status in (RunStatus.COMPENSATED, RunStatus.COMPENSATING) and run.strategy_id is not None:
             return run
         raise InvalidTransition(RUN_NOT_WAITING.format(run_id=run_id, status=run.status))
-    strategy.strategy_reject(strategy_id=run.strategy_id, by=by, notes=notes, strategies=strategies)
+    strategy.strategy_reject(strategy_id=run.strategy_id, by=by, notes=notes, requests=requests, strategies=strategies)
     return run_get(run_id=run_id, runs=runs)
 
 

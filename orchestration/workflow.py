@@ -135,7 +135,9 @@ def await_approval(ctx: StepContext) -> dict[str, Any]:
         return {"strategy_id": str(current.id), "approved_by": current.decided_by, "auto": False}
     if current.status == "rejected":
         raise StrategyRejected(
-            STRATEGY_REJECTED.format(version=current.version, by=current.decided_by, notes=current.decision_notes)
+            STRATEGY_REJECTED.format(
+                version=current.version, by=current.decided_by, notes=strategy.revision_summary(current)
+            )
         )
     if current.status == "superseded":
         raise StrategyRejected(f"strategy version {current.version} was superseded before it was approved")

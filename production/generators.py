@@ -63,11 +63,13 @@ class ContentGenerator(Protocol):
         pillar: Pillar | None = None,
         occasion: str = "",
         log: WritingLog | None = None,
+        tone: str = "",
     ) -> Draft:
         """One finished draft for `plan.channel`, slot `slot` (not yet stored).
 
         `pillar` is the strategy pillar the asset serves; `occasion` the key date it is for; `log`
-        what the run has written so far (so a run never repeats a sentence or an opening).
+        what the run has written so far (so a run never repeats a sentence or an opening); `tone`
+        the strategy's revised tone ("more formal", "more casual"; "" for the brand's own).
         """
 
 
@@ -141,6 +143,7 @@ class TemplateGenerator:
         log: WritingLog | None = None,
         notes: tuple[str, ...] = (),
         generator_name: str | None = None,
+        tone: str = "",
     ) -> Draft:
         asset = write_asset(
             brief=brief,
@@ -152,6 +155,7 @@ class TemplateGenerator:
             occasion=occasion,
             log=log,
             unsubscribe_url=unsubscribe_url(),
+            tone=tone,
         )
         return build_draft(
             asset=asset,
@@ -224,6 +228,7 @@ class OpenAIChatGenerator:
         pillar: Pillar | None = None,
         occasion: str = "",
         log: WritingLog | None = None,
+        tone: str = "",
     ) -> Draft:
         channel = plan.channel
         key = asset_key(channel, slot, asset_type)
@@ -235,6 +240,7 @@ class OpenAIChatGenerator:
             scheduled_at=scheduled_at,
             pillar=pillar,
             occasion=occasion,
+            tone=tone,
         )
 
         def finish(data: dict[str, Any]) -> Asset:
@@ -247,6 +253,7 @@ class OpenAIChatGenerator:
                 scheduled_at=scheduled_at,
                 template=f"llm.{asset_type}.{PROMPT_VERSION}",
                 unsubscribe_url=unsubscribe_url(),
+                tone=tone,
             )
 
         try:
@@ -270,6 +277,7 @@ class OpenAIChatGenerator:
                 log=log,
                 notes=(f"generator.fallback: {self.name} failed ({reason}); written by template",),
                 generator_name=f"{self.template.name} (fallback from {self.name})",
+                tone=tone,
             )
         return build_draft(
             asset=asset,
@@ -376,6 +384,7 @@ def build_messages(
     scheduled_at: datetime,
     pillar: Pillar | None = None,
     occasion: str = "",
+    tone: str = "",
 ) -> list[dict[str, str]]:
     """The chat messages for one asset: the rules and facts (system), the asset asked for (user).
 
@@ -404,6 +413,8 @@ def build_messages(
         "voice_notes": brief.brand.voice_notes,
         "language": facts.language,
     }
+    if tone:
+        fact_sheet["tone_revision"] = f"{tone} than the brand's tone (the strategy's reviewer asked for it)"
     limits = CHANNEL_LIMITS.get(plan.channel)
     limit_lines = []
     if limits:

@@ -57,6 +57,7 @@ def drafts_produce(
                 pillar=strategy.pillar(asset.pillar),
                 occasion=asset.occasion,
                 log=log,
+                tone=strategy.tone,
             )
         )
     drafts.save_many(produced)

@@ -31,9 +31,10 @@ from django.utils.text import Truncator
 from config import registry
 from kernel import permissions
 from kernel.admin import ReadOnlyModelAdmin, admin_link, badge_for, date_range, plain_number, short_id, text_list
+from kernel.channels import label as channel_label
 from kernel.errors import AppError, ValidationFailed
-from strategy import services
-from strategy.domain import Strategy, StrategyStatus
+from strategy import revisions, services
+from strategy.domain import RevisionRequest, Strategy, StrategyStatus
 from strategy.models import StrategyRecord
 
 STATUS_TONES = {
@@ -42,7 +43,13 @@ STATUS_TONES = {
     StrategyStatus.REJECTED: "bad",
     StrategyStatus.SUPERSEDED: "muted",
 }
-NOTES_HELP = "What the next version must change. The next generated version takes these notes into account."
+NOTES_HELP = (
+    'What the next version must change, in words. Phrases such as "shift budget to LinkedIn" or "lead with '
+    'pillar 2" are read as requests; the rest is recorded, not applied by the rule-based planner.'
+)
+NEXT_VERSION_CLI = "manage.py run_workflow --brief {brief_id} --require-approval"
+# How this version answered the reviews before it.
+REVISION_FIELDS = ("addressed_notes_list", "tone_text", "changes_list", "unapplied_notes_list")
 COMPARE_NEEDS_TWO = "This brief has only one strategy version: there is nothing to compare it with."
 
 
@@ -54,14 +61,89 @@ def _by(user) -> str:
     return user.get_username()
 
 
+NO_CHANGE = ""
+TONE_CHOICES = [(NO_CHANGE, "No change"), ("more_formal", "More formal"), ("more_casual", "More casual")]
+DIRECTION_CHOICES = [("towards", "towards"), ("away", "away from")]
+# The form's structured fields, in the order their requests are made: field -> (kind, request field).
+REQUEST_FIELDS = {
+    "shift_channel": ("shift_budget", "channel"),
+    "drop_channel": ("drop_channel", "channel"),
+    "add_channel": ("add_channel", "channel"),
+    "lead_pillar": ("lead_with_pillar", "pillar"),
+    "tone": ("tone", "direction"),
+    "add_kpi": ("add_kpi", "metric"),
+    "remove_kpi": ("remove_kpi", "metric"),
+}
+
+
 class RejectForm(forms.Form):
+    """Review notes, and (when rejecting one version) the structured changes the rules apply."""
+
     notes = forms.CharField(
         label="Review notes",
+        required=False,
         widget=forms.Textarea(
-            attrs={"rows": 6, "cols": 80, "placeholder": "e.g. Lead with the proof points; less budget on X."}
+            attrs={"rows": 5, "cols": 80, "placeholder": "e.g. Too generic; shift budget to LinkedIn, more formal."}
         ),
         help_text=NOTES_HELP,
     )
+
+    def __init__(self, *args: Any, strategy: Strategy | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        if strategy is None:  # several versions at once: notes only, and they are required
+            self.fields["notes"].required = True
+            return
+        planned = [p.channel for p in strategy.channel_plans]
+        blank = [(NO_CHANGE, "—")]
+        in_plan = blank + [(c, channel_label(c)) for c in planned]
+        self.fields["shift_channel"] = forms.ChoiceField(label="Shift budget", choices=in_plan, required=False)
+        self.fields["shift_direction"] = forms.ChoiceField(
+            label="Direction", choices=DIRECTION_CHOICES, initial="towards", widget=forms.RadioSelect, required=False
+        )
+        self.fields["drop_channel"] = forms.ChoiceField(label="Drop channel", choices=in_plan, required=False)
+        addable = [c for c in revisions.plannable_channels() if c not in planned]
+        self.fields["add_channel"] = forms.ChoiceField(
+            label="Add channel", choices=blank + [(c, channel_label(c)) for c in addable], required=False
+        )
+        self.fields["lead_pillar"] = forms.ChoiceField(
+            label="Lead with pillar",
+            choices=blank + [(p.key, f"{revisions.pillar_label(p.key)}: {p.name}") for p in strategy.pillars[1:]],
+            required=False,
+        )
+        self.fields["tone"] = forms.ChoiceField(
+            label="Tone", choices=TONE_CHOICES, initial=NO_CHANGE, widget=forms.RadioSelect, required=False
+        )
+        tracked = [k.metric for k in strategy.kpis]
+        metrics = sorted(set(revisions.known_metrics().values()) - set(tracked))
+        self.fields["add_kpi"] = forms.ChoiceField(
+            label="Add KPI", choices=blank + [(m, m) for m in metrics], required=False
+        )
+        self.fields["remove_kpi"] = forms.ChoiceField(
+            label="Remove KPI", choices=blank + [(m, m) for m in dict.fromkeys(tracked)], required=False
+        )
+
+    def requests(self) -> tuple[list[RevisionRequest], list[str]]:
+        """The requests the structured fields ask for, and the form field each came from."""
+        if self.strategy is None:
+            return [], []
+        requests, sources = [], []
+        for name, (kind, field) in REQUEST_FIELDS.items():
+            value = self.cleaned_data.get(name) or ""
+            if not value:
+                continue
+            extra = (
+                {"direction": self.cleaned_data.get("shift_direction") or "towards"} if name == "shift_channel" else {}
+            )
+            requests.append(services.revision_request(kind, **{field: value}, **extra))
+            sources.append(name)
+        return requests, sources
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.strategy is not None and not (cleaned.get("notes") or "").strip() and not self.requests()[0]:
+            raise ValidationError(services.NOTES_REQUIRED)
+        return cleaned
 
 
 # -- how one version is shown -----------------------------------------------------------------
@@ -92,6 +174,14 @@ def channel_rows(strategy: Strategy) -> list[dict[str, Any]]:
             "rationale": plan.rationale,
         }
         for plan in strategy.channel_plans
+    ]
+
+
+def pillar_rows(strategy: Strategy) -> list[dict[str, str]]:
+    """The pillars in the order copy leads with them (the calendar's rotation starts with the first)."""
+    return [
+        {"position": f"{number}.", "pillar": f"{revisions.pillar_label(p.key)}: {p.name}"}
+        for number, p in enumerate(strategy.pillars, start=1)
     ]
 
 
@@ -178,6 +268,25 @@ def strategy_comparison(old: Strategy, new: Strategy) -> dict[str, Any]:
             ),
         },
         {
+            "slug": "pillars",
+            "heading": "pillar order",
+            "key_label": "Position",
+            "columns": ("Pillar",),
+            "rows": compare_rows(pillar_rows(old), pillar_rows(new), key="position", columns=("pillar",)),
+        },
+        {
+            "slug": "tone",
+            "heading": "tone",
+            "key_label": "",
+            "columns": ("Copy tone",),
+            "rows": compare_rows(
+                [{"key": "Tone", "tone": old.tone or "the brand's own"}],
+                [{"key": "Tone", "tone": new.tone or "the brand's own"}],
+                key="key",
+                columns=("tone",),
+            ),
+        },
+        {
             "slug": "milestones",
             "heading": "milestones",
             "key_label": "Milestone",
@@ -223,7 +332,16 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
         (None, {"fields": ("version_title", "status_badge", "brief_link", "run_link", "timeline", "other_versions")}),
         (
             "Review",
-            {"fields": ("decided_by", "decided_at", "decision_notes", "addressed_notes_list", "superseded_by_link")},
+            {
+                "fields": (
+                    "decided_by",
+                    "decided_at",
+                    "decision_notes",
+                    "revision_requests_list",
+                    *REVISION_FIELDS,
+                    "superseded_by_link",
+                )
+            },
         ),
         ("Executive summary", {"fields": ("summary_text", "positioning_text"), "classes": ("aicmo-wide",)}),
         ("KPIs", {"fields": ("kpi_table",), "classes": ("aicmo-wide",)}),
@@ -241,7 +359,7 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
             return self.fieldsets
         # Undecided: the review panel above says so; only the notes this version addressed remain to show.
         return tuple(
-            (name, {**options, "fields": ("addressed_notes_list",)}) if name == "Review" else (name, options)
+            (name, {**options, "fields": REVISION_FIELDS}) if name == "Review" else (name, options)
             for name, options in self.fieldsets
         )
 
@@ -289,9 +407,25 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
         ]
         return render_to_string("admin/strategy/strategyrecord/versions.html", {"rows": rows})
 
-    @admin.display(description="addressed review notes")
+    @admin.display(description="reviews this version answers")
     def addressed_notes_list(self, obj: StrategyRecord) -> SafeString:
         return text_list(obj.addressed_notes)
+
+    @admin.display(description="change requests")
+    def revision_requests_list(self, obj: StrategyRecord) -> SafeString:
+        return text_list([revisions.describe(r) for r in obj.to_domain().revision_requests])
+
+    @admin.display(description="what changed")
+    def changes_list(self, obj: StrategyRecord) -> SafeString:
+        return text_list(obj.changes)
+
+    @admin.display(description="recorded, not applied by the rule-based planner")
+    def unapplied_notes_list(self, obj: StrategyRecord) -> SafeString:
+        return text_list(obj.unapplied_notes)
+
+    @admin.display(description="tone")
+    def tone_text(self, obj: StrategyRecord) -> str:
+        return obj.tone or "the brand's own"
 
     @admin.display(description="superseded by")
     def superseded_by_link(self, obj: StrategyRecord) -> SafeString | str:
@@ -344,6 +478,15 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
             if record.version > 1:
                 extra["compare_url"] = self._compare_url(record.brief_id, record.version - 1, record.version)
             extra["status_badge"] = badge_for(record.status, STATUS_TONES)
+            if (
+                record.status == StrategyStatus.REJECTED.value
+                and not StrategyRecord.objects.filter(brief_id=record.brief_id, version__gt=record.version).exists()
+            ):
+                extra["next_version_cli"] = NEXT_VERSION_CLI.format(brief_id=record.brief_id)
+                if request.user.has_perm(permissions.START_RUN):
+                    extra["next_version_url"] = reverse(
+                        "admin:orchestration_runrecord_next_version", args=[record.brief_id]
+                    )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def changelist_view(self, request, extra_context=None):
@@ -388,33 +531,31 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         record = self._reviewable(request, object_id)
         change_url = reverse("admin:strategy_strategyrecord_change", args=[record.id])
-        form = RejectForm(request.POST if request.method == "POST" else None)
+        form = RejectForm(request.POST if request.method == "POST" else None, strategy=record.to_domain())
         if request.method == "POST" and form.is_valid():
+            requests, sources = form.requests()
             try:
                 rejected = services.strategy_reject(
                     strategy_id=record.id,
                     by=_by(request.user),
                     notes=form.cleaned_data["notes"],
+                    requests=requests,
                     strategies=_strategies(),
                 )
             except ValidationFailed as exc:
-                _add_errors(form, exc)
+                _add_errors(form, exc, sources)
             except AppError as exc:
                 self.message_user(request, f"Not rejected: {exc}", messages.ERROR)
                 return HttpResponseRedirect(change_url)
             else:
-                self.message_user(
-                    request,
-                    f"Strategy v{rejected.version} rejected. A run waiting for it is undone; "
-                    "the next version addresses the notes.",
-                    messages.SUCCESS,
-                )
+                self.message_user(request, rejection_message(rejected), messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Reject strategy v{record.version}",
             "opts": self.opts,
             "form": form,
+            "request_fields": [form[name] for name in form.fields if name != "notes"],
             "strategies": [record],
             "change_url": change_url,
             "cancel_url": change_url,
@@ -449,6 +590,7 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
             "old_url": reverse("admin:strategy_strategyrecord_change", args=[old.id]),
             "new_url": reverse("admin:strategy_strategyrecord_change", args=[new.id]),
             "diff": strategy_comparison(old, new),
+            "old_requests": [revisions.describe(r) for r in old.revision_requests],
         }
         return TemplateResponse(request, "admin/strategy/strategyrecord/compare.html", context)
 
@@ -525,7 +667,22 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _add_errors(form: forms.Form, exc: ValidationFailed) -> None:
-    for field, messages_ in exc.errors.items():
+def _add_errors(form: forms.Form, exc: ValidationFailed, sources: Sequence[str] = ()) -> None:
+    """The service's errors on the form: `requests[i].<field>` goes to the form field request i came from."""
+    for where, messages_ in exc.errors.items():
+        field = where if where in form.fields else None
+        match = re.fullmatch(r"requests\[(\d+)\]\.\w+", where)
+        if match and int(match.group(1)) < len(sources):
+            field = sources[int(match.group(1))]
         for message in messages_:
-            form.add_error(field if field in form.fields else None, ValidationError(message))
+            form.add_error(field, ValidationError(message))
+
+
+def rejection_message(rejected: Strategy) -> str:
+    asked = len(rejected.revision_requests)
+    what = f" with {asked} change request{'s' if asked != 1 else ''}" if asked else ""
+    return (
+        f"Strategy v{rejected.version} rejected{what}. A run waiting for it is undone. To get the next version, "
+        "which applies the requests and lists what changed: “Generate next version” on this page, or "
+        f"{NEXT_VERSION_CLI.format(brief_id=rejected.brief_id)}"
+    )

@@ -1,14 +1,16 @@
 """Rule-based strategy generation from a brief, and the invariants every strategy must obey.
 
-Pure functions: the same brief, version, notes and passed-in id and time give the same strategy.
+Pure functions: the same brief, version, revision requests and passed-in id and time give the
+same strategy.
 Everything the strategy says about the client comes from the brief; the only numbers it adds
 are the documented benchmarks below, used when the brief gives no target of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,11 +18,21 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from kernel.channels import CHANNEL_CATALOGUE, channel_for, default_asset_type
+from kernel.channels import CHANNEL_CATALOGUE, default_asset_type
 from kernel.channels import label as channel_label
 from kernel.errors import PermanentStepError
+from strategy import revisions
 from strategy.calendar import CalendarInputs, build_calendar, calendar_violations
-from strategy.domain import KPI, Cadence, ChannelPlan, Milestone, Pillar, Strategy, StrategyStatus
+from strategy.domain import (
+    KPI,
+    Cadence,
+    ChannelPlan,
+    Milestone,
+    Pillar,
+    RevisionRequest,
+    Strategy,
+    StrategyStatus,
+)
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief, Goal
@@ -28,7 +40,6 @@ if TYPE_CHECKING:
 GENERATOR = "rules-v1"
 
 INVARIANTS_BROKEN = "The strategy breaks its invariants"
-NO_RULE_APPLIES = "noted; no rule applies"
 
 
 class StrategyInvariantError(PermanentStepError):
@@ -150,87 +161,12 @@ BENCHMARK_RATES = {
     "churn rate": Decimal("5.0"),  # a ceiling: churn at or below this
 }
 
-# --- Review notes ---------------------------------------------------------------------------
-
-RAISE_FACTOR = Fraction(3, 2)
-LOWER_FACTOR = Fraction(1, 2)
-RAISE_WORDS = frozenset(
-    {"more", "increase", "raise", "boost", "expand", "higher", "bigger", "prioritise", "prioritize", "add"}
-)
-LOWER_WORDS = frozenset(
-    {"less", "reduce", "decrease", "lower", "fewer", "cut", "drop", "smaller", "minimise", "minimize"}
-)
-# A direction word applies to a channel named at most this many words after it, in one clause.
-DIRECTIVE_REACH = 4
+# --- Cadence --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Directive:
-    channel: str
-    raise_: bool
-
-
-def parse_directives(note: str) -> list[Directive]:
-    """The channel directives in a review note ("more linkedin, less x"), in reading order."""
-    text = note.lower()
-    text = re.sub(r"\bgoogle[\s_-]*ads\b|\bsearch ads\b", "google_ads", text)
-    text = re.sub(r"\blinked\s*in\b", "linkedin", text)
-    text = re.sub(r"\be-mails?\b", "email", text)
-    directives = []
-    for clause in re.split(r"[,.;:!?\n]+", text):
-        words = re.findall(r"[a-z_]+", clause)
-        for i, word in enumerate(words):
-            channel = channel_for(word)
-            if channel is None:
-                continue
-            for back in range(i - 1, max(i - 1 - DIRECTIVE_REACH, -1), -1):
-                if words[back] in RAISE_WORDS or words[back] in LOWER_WORDS:
-                    directives.append(Directive(channel, words[back] in RAISE_WORDS))
-                    break
-    return directives
-
-
-@dataclass(frozen=True)
-class NotesEffect:
-    factors: dict[str, Fraction]
-    cadence_steps: dict[str, int]
-    directives: tuple[tuple[str, tuple[Directive, ...]], ...]  # (note, its directives)
-
-
-def _notes_effect(notes: Sequence[str]) -> NotesEffect:
-    factors: dict[str, Fraction] = {}
-    steps: dict[str, int] = {}
-    parsed = []
-    for note in notes:
-        directives = tuple(parse_directives(note))
-        parsed.append((note, directives))
-        for d in directives:
-            factors[d.channel] = factors.get(d.channel, Fraction(1)) * (RAISE_FACTOR if d.raise_ else LOWER_FACTOR)
-            steps[d.channel] = steps.get(d.channel, 0) + (1 if d.raise_ else -1)
-    return NotesEffect(factors, steps, tuple(parsed))
-
-
-def _cadence(channel: str, steps: int) -> Cadence:
+def _cadence(channel: str) -> Cadence:
     rng = CADENCES[channel]
-    posts = rng.high if steps > 0 else rng.low if steps < 0 else rng.usual
-    return Cadence(posts=posts, period=rng.period)
-
-
-def _addressed_lines(effect: NotesEffect, channels: Sequence[str], cadences: dict[str, Cadence]) -> tuple[str, ...]:
-    lines = []
-    for note, directives in effect.directives:
-        quoted = " ".join(note.split())
-        changes = []
-        for d in directives:
-            if d.channel not in channels:
-                changes.append(f"{d.channel} is not among the brief's channels; nothing to change")
-                continue
-            verb, factor = ("raised", RAISE_FACTOR) if d.raise_ else ("lowered", LOWER_FACTOR)
-            changes.append(
-                f"{verb} the {d.channel} weight (x{float(factor):g}); {d.channel} cadence now {cadences[d.channel]}"
-            )
-        lines.append(f'"{quoted}": ' + ("; ".join(changes) if changes else NO_RULE_APPLIES))
-    return tuple(lines)
+    return Cadence(posts=rng.usual, period=rng.period)
 
 
 # --- Building -------------------------------------------------------------------------------
@@ -263,30 +199,40 @@ def largest_remainder_shares(weights: Sequence[Fraction], *, places: int = SHARE
     return [Decimal(n).scaleb(-places) for n in floors]
 
 
-def _channel_plans(brief: Brief, effect: NotesEffect) -> tuple[ChannelPlan, ...]:
+def _weights(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> list[tuple[Fraction, str]]:
+    """Each channel's budget weight and why: the goal-type fit, times its revision factor."""
     goal_types = [t for t in _goal_types(brief) if t in WEIGHTS]
-    channels = list(brief.channels)
     weights = []
-    reasons = []
     for channel in channels:
         column = WEIGHT_COLUMNS.index(channel)
         base = sum((WEIGHTS[t][column] for t in goal_types), 0) or 1
-        factor = effect.factors.get(channel, Fraction(1))
-        weights.append(base * factor)
+        factor = factors.get(channel, Fraction(1))
         parts = ", ".join(f"{t} {WEIGHTS[t][column]}" for t in goal_types) or "no goal type: 1"
         reason = f"weight {base} ({parts})"
         if factor != 1:
-            reason += f" x{float(factor):g} from review notes"
-        reasons.append(reason)
-    shares = largest_remainder_shares(weights)
+            reason += f" x{float(factor):.3g} from revision requests"
+        weights.append((base * factor, reason))
+    return weights
+
+
+def budget_shares(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> dict[str, Decimal]:
+    """The budget share of each channel, with per-channel weight factors: the hook through which
+    revision requests (strategy.revisions.revise_plan) shift budget towards or away from a channel."""
+    weights = [w for w, _ in _weights(brief, channels, factors)]
+    return dict(zip(channels, largest_remainder_shares(weights), strict=True))
+
+
+def _channel_plans(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> tuple[ChannelPlan, ...]:
+    goal_types = [t for t in _goal_types(brief) if t in WEIGHTS]
+    shares = budget_shares(brief, channels, factors)
     plans = []
-    for channel, share, reason in zip(channels, shares, reasons, strict=True):
+    for channel, (_weight, reason) in zip(channels, _weights(brief, channels, factors), strict=True):
         plans.append(
             ChannelPlan(
                 channel=channel,
-                budget_share=share,
+                budget_share=shares[channel],
                 tactics=_tactics(brief, channel, goal_types),
-                cadence=_cadence(channel, effect.cadence_steps.get(channel, 0)),
+                cadence=_cadence(channel),
                 asset_types=CHANNEL_CATALOGUE[channel].asset_types,
                 rationale=reason,
             )
@@ -384,19 +330,24 @@ def _match_metric(goal: Goal, rules: Sequence[MetricRule], currency: str) -> Met
     return rules[0]
 
 
-def _kpis(brief: Brief) -> tuple[KPI, ...]:
-    start, end = brief.timeline.start, brief.timeline.end
+def _context(brief: Brief) -> _Context:
     goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
     amount = brief.budget.amount
     weeks = Decimal(brief.timeline.days) / 7
     weeks = weeks.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    ctx = _Context(
+    return _Context(
         budget_per_goal_type=amount / len(goal_types) if amount is not None and goal_types else None,
         currency=brief.budget.currency,
         channel_weeks=weeks * len(brief.channels),
         weeks=weeks,
         channel_count=len(brief.channels),
     )
+
+
+def _kpis(brief: Brief) -> tuple[KPI, ...]:
+    start, end = brief.timeline.start, brief.timeline.end
+    goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
+    ctx = _context(brief)
     kpis = []
     for goal_type in goal_types:
         rules = GOAL_METRICS[goal_type]
@@ -436,6 +387,26 @@ def _kpis(brief: Brief) -> tuple[KPI, ...]:
                 )
             )
     return tuple(kpis)
+
+
+def _added_kpi(brief: Brief, kpis: Sequence[KPI], metric: str) -> KPI | None:
+    """The KPI a revision request adds, derived by its rule like any other; None when the brief
+    gives no basis for a target (a money metric without a budget)."""
+    goal_type, rule = next((t, r) for t, rules in GOAL_METRICS.items() for r in rules if r.metric == metric)
+    ctx = _context(brief)
+    derived = _derived(rule, ctx, {k.metric: k.target for k in kpis})
+    if derived is None:
+        return None
+    target, why = derived
+    return KPI(
+        metric=metric,
+        target=target,
+        unit=_unit(rule, ctx),
+        timeframe_start=brief.timeline.start,
+        timeframe_end=brief.timeline.end,
+        goal_type=goal_type,
+        rationale=f"added at the reviewer's request; derived by rule: {why}",
+    )
 
 
 def _unit(rule: MetricRule, ctx: _Context) -> str:
@@ -595,17 +566,36 @@ def _input_problems(brief: Brief) -> list[str]:
 
 
 def build_strategy(
-    brief: Brief, *, strategy_id: UUID, version: int, now: datetime, rejection_notes: Sequence[str] = ()
+    brief: Brief,
+    *,
+    strategy_id: UUID,
+    version: int,
+    now: datetime,
+    requests: Sequence[RevisionRequest] = (),
+    notes: Sequence[str] = (),
 ) -> Strategy:
-    """Build a draft strategy for `brief` by rule; raise StrategyInvariantError rather than return a bad one."""
+    """Build a draft strategy for `brief` by rule; raise StrategyInvariantError rather than return a bad one.
+
+    `requests` are the standing revision requests of rejected versions, applied in order; `notes`
+    their free text, which no rule applies (kept as `unapplied_notes` for the reviewer).
+    """
     problems = _input_problems(brief)
     if problems:
         raise StrategyInvariantError(problems)
-    effect = _notes_effect(rejection_notes)
-    plans = _channel_plans(brief, effect)
-    pillars = _pillars(brief)
+    revision = revisions.revise_plan(
+        requests,
+        channels=brief.channels,
+        pillars=_pillars(brief),
+        shares=lambda channels, factors: budget_shares(brief, channels, factors),
+    )
+    brief = dataclasses.replace(brief, channels=tuple(revision.channels))
+    plans = _channel_plans(brief, brief.channels, revision.factors)
+    pillars = revision.pillars
     calendar = build_calendar(plans=plans, inputs=calendar_inputs(brief), pillars=pillars)
     plans = calendar.plans  # with the number of assets each commits to
+    kpis, kpi_changes, kpis_not_applied = revisions.revise_kpis(
+        requests, _kpis(brief), lambda metric: _added_kpi(brief, _kpis(brief), metric)
+    )
     strategy = Strategy(
         id=strategy_id,
         brief_id=brief.id,
@@ -613,16 +603,18 @@ def build_strategy(
         status=StrategyStatus.DRAFT,
         executive_summary=_executive_summary(brief, plans),
         positioning=_positioning(brief),
-        kpis=_kpis(brief),
+        kpis=kpis,
         channel_plans=plans,
         milestones=_milestones(brief, brief.channels),
         timeline_start=brief.timeline.start,
         timeline_end=brief.timeline.end,
         created_at=now,
         generator=GENERATOR,
-        addressed_notes=_addressed_lines(effect, brief.channels, {p.channel: p.cadence for p in plans}),
         pillars=pillars,
         calendar=calendar.assets,
+        tone=revision.tone,
+        changes=(*revision.changes, *kpi_changes),
+        unapplied_notes=revisions.dedupe([*notes, *revision.not_applied, *kpis_not_applied]),
     )
     violations = check_invariants(strategy) + calendar_violations(strategy, first_day=brief.timeline.first_publish_day)
     if violations:

@@ -10,7 +10,8 @@ from uuid import UUID
 
 from kernel import clock
 from kernel.errors import DuplicateError, InvalidTransition, NotFound, ValidationFailed
-from strategy.domain import Strategy, StrategyStatus
+from strategy import revisions
+from strategy.domain import RevisionRequest, Strategy, StrategyStatus
 from strategy.rules import StrategyInvariantError, build_strategy
 from strategy.signals import strategy_decided
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "StrategyInvariantError",
     "StrategyNotFound",
+    "revision_request",
+    "revision_summary",
     "strategy_approve",
     "strategy_discard",
     "strategy_generate",
@@ -33,10 +36,10 @@ __all__ = [
 
 STRATEGY_NOT_FOUND = "No strategy has this id."
 REVIEWER_REQUIRED = "Say who made the decision."
-NOTES_REQUIRED = "Rejecting a strategy needs notes saying what to change."
+NOTES_REQUIRED = "Rejecting a strategy needs change requests or notes saying what to change."
 CANNOT_APPROVE = "Only a draft strategy can be approved; this one is {status}."
 CANNOT_REJECT = "Only a draft strategy can be rejected; this one is {status}."
-REJECTED_WITH_OTHER_NOTES = "This strategy was already rejected, with other notes."
+REJECTED_WITH_OTHER_NOTES = "This strategy was already rejected, with other notes or requests."
 NO_FREE_VERSION = "No free version number was found for brief {brief_id} after {attempts} attempts."
 
 # Concurrent generations for one brief race for the next version number; the loser tries the next.
@@ -67,31 +70,67 @@ def strategy_generate(*, brief: Brief, strategies: StrategyRepository, run_id: U
             and latest.status in (StrategyStatus.DRAFT, StrategyStatus.APPROVED)
         ):
             return latest
+        standing, free = _standing_requests(versions)
         strategy = build_strategy(
             brief,
             strategy_id=uuid.uuid4(),
             version=(latest.version if latest else 0) + 1,
             now=clock.now(),
-            rejection_notes=_rejection_notes(versions),
+            requests=standing,
+            notes=free,
         )
         try:
-            return strategies.add(dataclasses.replace(strategy, run_id=run_id))
+            addressed = _addressed(versions)
+            return strategies.add(dataclasses.replace(strategy, run_id=run_id, addressed_notes=addressed))
         except DuplicateError:
             continue  # another generation took this version number first
     raise DuplicateError(NO_FREE_VERSION.format(brief_id=brief.id, attempts=MAX_VERSION_ATTEMPTS))
 
 
-def _rejection_notes(versions: Sequence[Strategy]) -> list[str]:
-    """The review notes every rejected version left, oldest first.
+def _standing_requests(versions: Sequence[Strategy]) -> tuple[list[RevisionRequest], list[str]]:
+    """The revision requests every rejected version left, oldest first, and their free text.
 
-    Each version is rebuilt from the brief, so all of them apply again: dropping a note that an
-    earlier version already addressed would silently undo that change.
+    Each version is rebuilt from the brief, so all of them apply again, in the order they were
+    made (a later "more casual" offsets an earlier "more formal"; a channel dropped and added again
+    is back): dropping a request an earlier version already applied would silently undo it.
     """
-    return [v.decision_notes for v in versions if _was_rejected(v) and v.decision_notes.strip()]
+    requests: list[RevisionRequest] = []
+    notes: list[str] = []
+    for version in versions:
+        if _was_rejected(version):
+            requests += version.revision_requests
+            notes += revisions.free_text(version.decision_notes, version)
+    return requests, notes
+
+
+def _addressed(versions: Sequence[Strategy]) -> tuple[str, ...]:
+    """The reviews the next version answers: who rejected which version, with what."""
+    lines = []
+    for version in versions:
+        if not _was_rejected(version):
+            continue
+        asked = "; ".join(revisions.describe(r) for r in version.revision_requests)
+        said = " ".join(version.decision_notes.split())
+        parts = [f"requests: {asked}" if asked else "", f'notes: "{said}"' if said else ""]
+        lines.append(f"v{version.version} rejected by {version.decided_by}: " + "; ".join(p for p in parts if p))
+    return tuple(lines)
 
 
 def _was_rejected(strategy: Strategy) -> bool:
     return StrategyStatus.REJECTED in (strategy.status, strategy.status_before_supersede)
+
+
+def revision_request(
+    kind: str, *, channel: str = "", direction: str = "", pillar: str = "", metric: str = ""
+) -> RevisionRequest:
+    """A revision request from loose input (CLI flags, forms): canonical values, checked on rejection."""
+    return revisions.make_request(kind, channel=channel, direction=direction, pillar=pillar, metric=metric)
+
+
+def revision_summary(strategy: Strategy) -> str:
+    """What a rejection asked for, in words: its notes, or its requests when it had no notes."""
+    notes = " ".join(strategy.decision_notes.split())
+    return notes or ", ".join(revisions.describe(r) for r in strategy.revision_requests)
 
 
 def strategy_approve(*, strategy_id: UUID, by: str, notes: str = "", strategies: StrategyRepository) -> Strategy:
@@ -118,18 +157,42 @@ def strategy_approve(*, strategy_id: UUID, by: str, notes: str = "", strategies:
     return approved
 
 
-def strategy_reject(*, strategy_id: UUID, by: str, notes: str, strategies: StrategyRepository) -> Strategy:
-    """Reject a draft with notes the next version will address; the same rejection again changes nothing."""
-    _require({"by": (by, REVIEWER_REQUIRED), "notes": (notes, NOTES_REQUIRED)})
+def strategy_reject(
+    *,
+    strategy_id: UUID,
+    by: str,
+    notes: str = "",
+    requests: Sequence[RevisionRequest] = (),
+    strategies: StrategyRepository,
+) -> Strategy:
+    """Reject a draft with structured requests and/or notes; the next version applies the requests.
+
+    Requests are checked against this version (ValidationFailed names `requests[i].<field>`). Plain
+    phrases in the notes that read as a valid request ("shift budget to LinkedIn") are stored as
+    requests too; the rest of the notes is free text, shown on the next version as not applied. The
+    same rejection again changes nothing.
+    """
+    requests = list(requests)
+    errors = {"by": [REVIEWER_REQUIRED]} if not by.strip() else {}
+    if not notes.strip() and not requests:
+        errors["notes"] = [NOTES_REQUIRED]
+    if errors:
+        raise ValidationFailed(errors)
     with strategies.atomic():
         strategy = strategy_get(strategy_id=strategy_id, strategies=strategies)
         if _was_rejected(strategy):  # a rejection stays the review record, even once superseded
-            if strategy.decision_notes == notes.strip():
+            again = [*requests, *revisions.requests_from_notes(notes, strategy, requests)]
+            if strategy.decision_notes == notes.strip() and tuple(again) == strategy.revision_requests:
                 return strategy
             raise InvalidTransition(REJECTED_WITH_OTHER_NOTES)
         if strategy.status != StrategyStatus.DRAFT:
             raise InvalidTransition(CANNOT_REJECT.format(status=strategy.status.value))
-        rejected = strategies.save(_decided(strategy, StrategyStatus.REJECTED, by=by, notes=notes))
+        errors = revisions.request_errors(requests, strategy)
+        if errors:
+            raise ValidationFailed(errors)
+        requests += revisions.requests_from_notes(notes, strategy, requests)
+        decided = _decided(strategy, StrategyStatus.REJECTED, by=by, notes=notes)
+        rejected = strategies.save(dataclasses.replace(decided, revision_requests=tuple(requests)))
     _announce(strategies, rejected, "rejected")
     return rejected
 

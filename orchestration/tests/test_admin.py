@@ -282,3 +282,57 @@ def test_a_run_whose_delivery_failed_shows_why_and_its_retry_button_delivers(
     assert 'id="run-resume"' not in page
     assert "hand-over queued to be retried" in response.content.decode()
     assert status_of(failed_delivery) == RunStatus.COMPLETED.value
+
+
+def test_reject_with_requests_then_generate_next_version_from_the_strategy_page(
+    admin_client, waiting_run, django_capture_on_commit_callbacks
+):
+    """Issue 12 in the admin: the reject form's requests, the rejected version's “Generate next
+    version” button (a new run that stops for approval), and the new version's changes."""
+    # given
+    strategies = registry.repository("strategy.documents")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:strategy_strategyrecord_reject", args=[waiting_run.strategy_id]),
+            {
+                "shift_channel": "instagram",
+                "shift_direction": "towards",
+                "lead_pillar": "pillar-2",
+                "tone": "more_formal",
+            },
+        )
+    strategy_page = admin_client.get(
+        reverse("admin:strategy_strategyrecord_change", args=[waiting_run.strategy_id])
+    ).content.decode()
+    next_url = reverse("admin:orchestration_runrecord_next_version", args=[waiting_run.brief_id])
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(next_url)
+    # then
+    assert status_of(waiting_run) == RunStatus.COMPENSATED.value
+    assert f'action="{next_url}"' in strategy_page
+    assert response.status_code == 302
+    next_run = RunRecord.objects.exclude(id=waiting_run.id).get(brief_id=waiting_run.brief_id)
+    assert response["Location"] == change_url(next_run)
+    assert next_run.status == RunStatus.WAITING_APPROVAL.value
+    v2 = strategies.get(next_run.strategy_id)
+    assert v2.version == 2
+    assert [line.split(":")[0].split(" (")[0] for line in v2.changes] == [
+        "Budget shifted towards Instagram",
+        "Pillar 2",
+        "Tone",
+    ]
+    assert admin_client.get(next_url).status_code == 405
+
+
+def test_generate_next_version_needs_the_start_run_permission(client, waiting_run):
+    """A staff user who may not start runs gets a 403 and no run is made."""
+    # given
+    user = User.objects.create_user("viewer", password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_runrecord"))
+    client.force_login(user)
+    # when
+    response = client.post(reverse("admin:orchestration_runrecord_next_version", args=[waiting_run.brief_id]))
+    # then
+    assert response.status_code == 403
+    assert RunRecord.objects.filter(brief_id=waiting_run.brief_id).count() == 1

@@ -87,14 +87,66 @@ def test_require_approval_exits_3_and_approve_completes(media_root):
     assert code == 0, "approving again changes nothing"
 
 
-def test_reject_needs_notes_and_compensates(media_root):
+def test_reject_needs_notes_or_a_revision_flag_and_compensates(media_root):
     _, out, _ = run(str(EXAMPLES / "local-bakery.json"), "--require-approval", "--json")
     run_id = json.loads(out)["id"]
     code, _, err = run("--reject", run_id)
     assert code == 2 and "--notes" in err
     code, out, _ = run("--reject", run_id, "--notes", "more instagram please", "--by", "Ada", "--json")
     assert code == 1
-    assert json.loads(out)["status"] == "compensated"
+    report = json.loads(out)
+    assert report["status"] == "compensated"
+    assert report["next_version"] == f"manage.py run_workflow --brief {report['brief_id']} --require-approval"
+
+
+def test_reject_with_revision_flags_then_the_next_version_applies_them(media_root):
+    """Issue 12 through the CLI: flags and notes on --reject, the printed command makes version 2,
+    whose changes list each request and whose unapplied notes hold the free text."""
+    # given
+    _, out, _ = run(str(EXAMPLES / "b2b-saas-launch.json"), "--require-approval", "--json")
+    waiting = json.loads(out)
+    strategies = registry.repository("strategy.documents")
+    v1 = strategies.get(UUID(waiting["strategy_id"]))
+    # when
+    code, out, _ = run(
+        "--reject", waiting["id"], "--shift-budget", "LinkedIn:towards", "--lead-with", "pillar-2",
+        "--tone", "more_formal", "--notes", "Too generic", "--by", "Ada",
+    )  # fmt: skip
+    next_line = next(line for line in out.splitlines() if line.startswith("next version: "))
+    code_next, out_next, _ = run(*next_line.removeprefix("next version: manage.py run_workflow ").split(), "--json")
+    # then
+    assert code == 1 and "outcome: compensated" in out
+    assert next_line == f"next version: manage.py run_workflow --brief {waiting['brief_id']} --require-approval"
+    second = json.loads(out_next)
+    assert code_next == 3 and second["strategy_version"] == 2
+    v2 = strategies.get(UUID(second["strategy_id"]))
+    assert [c.split(":")[0] for c in v2.changes] == [
+        "Budget shifted towards LinkedIn",
+        'Pillar 2 ("Every reconciliation matched and evidenced automatically") now leads',
+        "Tone",
+    ]
+    assert v2.tone == "more formal"
+    assert v2.unapplied_notes == ("Too generic",)
+    assert v2.pillars[0].key == "pillar-2" and v1.pillars[0].key == "pillar-1"
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--shift-budget", "facebook:towards"], "--shift-budget facebook:towards: Facebook is not in this version"),
+        (["--shift-budget", "linkedin"], "--shift-budget: 'linkedin': give CHANNEL:towards or CHANNEL:away"),
+        (["--lead-with", "pillar-9"], "--lead-with pillar-9: 'pillar-9' is not a pillar of this version"),
+        (["--add-kpi", "happiness"], "--add-kpi happiness: no KPI rule for 'happiness'"),
+        (["--tone", "loud"], "--tone loud: 'loud' is not a direction for tone"),
+    ],
+)
+def test_a_bad_revision_flag_exits_2_naming_the_flag(media_root, flags, named):
+    _, out, _ = run(str(EXAMPLES / "b2b-saas-launch.json"), "--require-approval", "--json")
+    waiting = json.loads(out)
+    code, _, err = run("--reject", waiting["id"], *flags)
+    assert code == 2
+    assert named in err
+    assert registry.repository("strategy.documents").get(UUID(waiting["strategy_id"])).status == "draft"
 
 
 def test_cancel_a_waiting_run(media_root):

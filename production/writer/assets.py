@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kernel.channels import family_of
 from production.writer.core import Asset, Composer, WritingLog
 from production.writer.facts import facts_of
-from production.writer.voice import voice_of
+from production.writer.voice import revised, voice_of
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -26,8 +26,10 @@ def write_asset(
     occasion: str = "",
     log: WritingLog | None = None,
     unsubscribe_url: str = "",
+    tone: str = "",
 ) -> Asset:
-    """One asset written from the brief's facts; `log` carries what the run has written so far."""
+    """One asset written from the brief's facts; `log` carries what the run has written so far;
+    `tone` is the strategy's revised tone ("more formal", "more casual"), "" for the brand's own."""
     from production.writer.blog import write_blog
     from production.writer.email import write_email
     from production.writer.search_ads import write_search_ad
@@ -36,7 +38,7 @@ def write_asset(
     facts = facts_of(brief)
     composer = Composer(
         facts=facts,
-        voice=voice_of(brief.brand.tone, brief.brand.voice_notes),
+        voice=revised(voice_of(brief.brand.tone, brief.brand.voice_notes), tone),
         channel=channel,
         asset_type=asset_type,
         key=key,

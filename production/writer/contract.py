@@ -24,7 +24,7 @@ from production.writer.email import unsubscribe_link
 from production.writer.facts import facts_of
 from production.writer.grammar import clause, slug
 from production.writer.social import HASHTAGS, SPONSORED_PREFIX
-from production.writer.voice import voice_of
+from production.writer.voice import revised, voice_of
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -255,15 +255,17 @@ def finish_llm_asset(
     scheduled_at: datetime,
     template: str,
     unsubscribe_url: str = "",
+    tone: str = "",
 ) -> Asset:
-    """The model's JSON, checked against the family's contract, with the exact parts added by code."""
+    """The model's JSON, checked against the family's contract, with the exact parts added by code
+    (in the voice the strategy's revised `tone` asks for)."""
     family = family_of(channel, asset_type)
     check_shape(data, family)
     _check_words(data, brief)
     facts = facts_of(brief)
     c = Composer(
         facts=facts,
-        voice=voice_of(brief.brand.tone, brief.brand.voice_notes),
+        voice=revised(voice_of(brief.brand.tone, brief.brand.voice_notes), tone),
         channel=channel,
         asset_type=asset_type,
         key=key,

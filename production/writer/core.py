@@ -280,7 +280,7 @@ class Composer:
         """Our own wording of a phrasing, respelt and (for formal voices) without contractions."""
         if self.british:
             text = british(text)
-        if self.voice.formal:
+        if self.voice.uncontracted:
             text = uncontracted(text)
         return text
 

@@ -4,6 +4,11 @@ The register (warm, playful, plain, formal) chooses which phrasings a bank offer
 sentences run and which frameworks an asset is built on; the flags turn the client's own notes
 into rules ("no hype" drops hype lines, "British spelling" respells our wording). Voice notes
 outrank the tone words: they are counted twice.
+
+A strategy revision may ask for a tone "more formal" or "more casual" than the brand's (Strategy.tone):
+`revised` moves the register one step along playful < warm < plain < formal (which changes the
+phrasings, sentence lengths and frameworks the writer picks). A step up also writes our own wording
+without contractions; a step down from formal brings them back.
 """
 
 from __future__ import annotations
@@ -41,6 +46,12 @@ class Voice:
         return self.register == "formal"
 
     @property
+    def uncontracted(self) -> bool:
+        """Our own wording without contractions ("do not", not "don't"): formal voices, and any voice a
+        revision made more formal."""
+        return self.formal or "no_contractions" in self.flags
+
+    @property
     def exclaims(self) -> bool:
         return (
             self.register in ("warm", "playful") and "no_exclamation" not in self.flags and "no_hype" not in self.flags
@@ -60,3 +71,18 @@ def voice_of(tone: str, notes: str) -> Voice:
     notes_lower = f"{tone} {notes}".lower()
     flags = frozenset(name for name, pattern in _FLAGS.items() if re.search(pattern, notes_lower))
     return Voice(register=register, flags=flags)
+
+
+# From the most casual register to the most formal; a revision moves one step along it.
+FORMALITY = ("playful", "warm", "plain", "formal")
+MORE_FORMAL, MORE_CASUAL = "more formal", "more casual"
+
+
+def revised(voice: Voice, tone: str) -> Voice:
+    """The voice a strategy's revised tone asks for ("" keeps the brand's own)."""
+    step = {MORE_FORMAL: 1, MORE_CASUAL: -1}.get(tone.strip().lower().replace("_", " "), 0)
+    if not step:
+        return voice
+    index = min(max(FORMALITY.index(voice.register) + step, 0), len(FORMALITY) - 1)
+    flags = voice.flags | {"no_contractions"} if step > 0 else voice.flags - {"no_contractions"}
+    return Voice(register=FORMALITY[index], flags=frozenset(flags))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from strategy.domain import StrategyStatus
+from kernel.api import StrictCharField
+from kernel.channels import CHANNELS
+from strategy import revisions
+from strategy.domain import RevisionKind, StrategyStatus
 
 STRATEGY_STATUSES = [s.value for s in StrategyStatus]
+REVISION_KINDS = [k.value for k in RevisionKind]
 
 
 def _amount(**kwargs) -> serializers.DecimalField:
@@ -44,6 +48,40 @@ class MilestoneSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
 
 
+class RevisionRequestSerializer(serializers.Serializer):
+    """One structured change asked for when rejecting a version; which fields it needs depends on `kind`."""
+
+    kind = serializers.ChoiceField(
+        choices=REVISION_KINDS,
+        help_text="shift_budget (channel, direction towards|away), drop_channel (channel), add_channel (channel), "
+        "lead_with_pillar (pillar), tone (direction more_formal|more_casual), add_kpi (metric), remove_kpi (metric).",
+    )
+    channel = serializers.ChoiceField(choices=list(CHANNELS), required=False, default="")
+    direction = serializers.ChoiceField(
+        choices=[*revisions.BUDGET_DIRECTIONS, *revisions.TONE_DIRECTIONS], required=False, default=""
+    )
+    pillar = StrictCharField(
+        required=False, default="", max_length=20, help_text='A pillar key of the version ("pillar-2").'
+    )
+    metric = StrictCharField(
+        required=False, default="", max_length=50, help_text='A KPI metric ("leads", "cost per lead").'
+    )
+
+    class Meta:
+        ref_name = "RevisionRequest"
+
+    def validate(self, attrs):
+        kind = RevisionKind(attrs["kind"])
+        missing = {
+            name: [revisions.REQUIRED.format(field=name, kind=kind.value)]
+            for name in revisions.NEEDS[kind]
+            if not attrs.get(name)
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return revisions.make_request(kind, **{name: attrs.get(name, "") for name in revisions.NEEDS[kind]})
+
+
 class StrategySerializer(serializers.Serializer):
     """One version of a brief's strategy with its review decision."""
 
@@ -68,3 +106,14 @@ class StrategySerializer(serializers.Serializer):
     decision_notes = serializers.CharField(allow_blank=True)
     run_id = serializers.UUIDField(allow_null=True)
     superseded_by = serializers.UUIDField(allow_null=True)
+    tone = serializers.CharField(allow_blank=True, help_text='"", "more formal" or "more casual" (revision requests).')
+    revision_requests = RevisionRequestSerializer(
+        many=True, help_text="On a rejected version: the structured changes the rejection asked for."
+    )
+    changes = serializers.ListField(
+        child=serializers.CharField(), help_text="What each applied revision request changed in this version."
+    )
+    unapplied_notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Review notes no rule could apply: recorded, not applied by the rule-based planner.",
+    )

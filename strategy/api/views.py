@@ -25,7 +25,7 @@ from kernel.api import (
 )
 from kernel.endpoints import Endpoint
 from strategy import services
-from strategy.api.serializers import StrategySerializer
+from strategy.api.serializers import RevisionRequestSerializer, StrategySerializer
 from strategy.domain import Strategy, StrategyStatus
 
 STRATEGIES = "strategy.documents"
@@ -118,7 +118,17 @@ class StrategyRejectApi(Endpoint):
     OutputSerializer = StrategySerializer
 
     class InputSerializer(serializers.Serializer):
-        notes = StrictCharField(max_length=5000, help_text="What the next version must change.")
+        notes = StrictCharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=5000,
+            help_text='What the next version must change, in words. Phrases such as "shift budget to LinkedIn" '
+            "are read as requests; the rest is recorded, not applied by the rule-based planner.",
+        )
+        requests = RevisionRequestSerializer(
+            many=True, required=False, default=list, max_length=20, help_text="Structured changes the rules apply."
+        )
 
         class Meta:
             ref_name = "StrategyRejection"
@@ -126,14 +136,25 @@ class StrategyRejectApi(Endpoint):
     @extend_schema(
         operation_id="strategies_reject",
         tags=[TAG],
-        summary="Reject a draft strategy with notes (the waiting run is undone)",
+        summary="Reject a draft strategy with change requests and notes (the waiting run is undone)",
         description=(
-            "Rejects a draft version in the name of the requesting user; the notes feed the next version. "
-            "The same rejection again changes nothing; a run waiting for this decision compensates in the "
-            "background."
+            "Rejects a draft version in the name of the requesting user. `requests` and/or `notes` are required. "
+            "Each request is checked against this version: an unknown or absent channel, a pillar it does not "
+            "have, dropping its last channel or a KPI metric no rule derives is a 400 naming "
+            "`requests[i].<field>`. The next version (a new run for the brief) applies every request and lists "
+            "what it changed in `changes`; free text goes to its `unapplied_notes`. The same rejection again "
+            "changes nothing; a run waiting for this decision compensates in the background."
         ),
         request=InputSerializer,
         responses={200: OutputSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
     )
     def post(self, request: Request, strategy_id: UUID) -> Response:
-        return _decided(self, strategy_id, services.strategy_reject)
+        data = validated(self.InputSerializer, request.data)
+        strategy = services.strategy_reject(
+            strategy_id=strategy_id,
+            by=request.user.get_username(),
+            notes=data["notes"],
+            requests=data["requests"],
+            strategies=_strategies(),
+        )
+        return object_response(self, strategy, self.OutputSerializer)

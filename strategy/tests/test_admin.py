@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
+from django.utils.html import escape
 
 from strategy import services
 from strategy.domain import StrategyStatus
@@ -164,8 +165,8 @@ def test_approving_an_already_rejected_version_is_refused_with_a_message(admin_c
     assert status_of(v1) == "rejected"
 
 
-def test_reject_page_needs_notes_then_rejects(admin_client, two_versions):
-    """Rejecting asks for notes: without them the form says so; with them the version is rejected."""
+def test_reject_page_needs_notes_or_requests_then_rejects(admin_client, two_versions):
+    """Rejecting asks for notes or change requests: without either the form says so; with notes it rejects."""
     # given
     _, v2 = two_versions
     url = reverse("admin:strategy_strategyrecord_reject", args=[v2.id])
@@ -177,7 +178,7 @@ def test_reject_page_needs_notes_then_rejects(admin_client, two_versions):
     assert form_page.status_code == 200
     assert 'name="notes"' in form_page.content.decode()
     assert empty.status_code == 200
-    assert "This field is required." in empty.content.decode()
+    assert services.NOTES_REQUIRED in empty.content.decode()
     assert done.status_code == 302
     record = StrategyRecord.objects.get(id=v2.id)
     assert (record.status, record.decision_notes) == ("rejected", "Too much on X.")
@@ -274,3 +275,91 @@ def test_strategy_fields_cannot_be_changed_by_post(admin_client, two_versions):
     assert (response.status_code, deleted.status_code) == (403, 403)
     record = StrategyRecord.objects.get(id=v2.id)
     assert (record.status, record.version, record.decided_by) == ("draft", 2, "")
+
+
+def test_the_reject_form_offers_structured_requests_and_says_how_to_get_the_next_version(
+    admin_client, brief, strategies
+):
+    """Channel, direction, pillar, tone and KPI fields become requests on the rejected version; the
+    message and the rejected version's page say how to get the next one."""
+    # given
+    v1 = services.strategy_generate(brief=brief, strategies=strategies)
+    url = reverse("admin:strategy_strategyrecord_reject", args=[v1.id])
+    # when
+    form_page = admin_client.get(url).content.decode()
+    response = admin_client.post(
+        url,
+        {
+            "shift_channel": "email",
+            "shift_direction": "towards",
+            "lead_pillar": "pillar-2",
+            "tone": "more_formal",
+            "add_kpi": "clicks",
+            "notes": "Too generic",
+        },
+        follow=True,
+    )
+    # then
+    for name in ("shift_channel", "shift_direction", "drop_channel", "add_channel", "lead_pillar", "tone", "add_kpi"):
+        assert f'name="{name}"' in form_page
+    assert 'name="remove_kpi"' in form_page
+    rejected = strategies.get(v1.id)
+    assert [r.kind for r in rejected.revision_requests] == ["shift_budget", "lead_with_pillar", "tone", "add_kpi"]
+    assert rejected.decision_notes == "Too generic"
+    page = response.content.decode()
+    assert "Strategy v1 rejected with 4 change requests" in page
+    assert f"manage.py run_workflow --brief {brief.id} --require-approval" in page
+    assert 'id="generate-next-version"' in page
+    assert "shift budget towards E-mail" in page  # the requests, listed on the rejected version
+
+
+def test_a_request_the_version_cannot_take_is_shown_on_its_field(admin_client, strategies):
+    """The service's requests[i].<field> error lands on the form field the request came from."""
+    # given
+    v1 = services.strategy_generate(brief=make_brief(channels=("email",)), strategies=strategies)
+    # when
+    response = admin_client.post(
+        reverse("admin:strategy_strategyrecord_reject", args=[v1.id]),
+        {"shift_channel": "email", "shift_direction": "towards"},
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "shift_channel": ["E-mail is the only channel in the plan; there is no other channel to shift budget from"]
+    }
+    assert status_of(v1) == "draft"
+
+
+def test_compare_view_shows_what_the_requests_changed(admin_client, brief, strategies):
+    """Issue 12's scenario in the compare view: shares, pillar order, tone, what changed and the
+    free text recorded as not applied."""
+    # given
+    v1 = services.strategy_generate(brief=brief, strategies=strategies)
+    services.strategy_reject(
+        strategy_id=v1.id,
+        by="reviewer",
+        notes="shift budget to E-mail, lead with pillar 2, more formal. Too generic",
+        strategies=strategies,
+    )
+    v2 = services.strategy_generate(brief=brief, strategies=strategies)
+    # when
+    response = admin_client.get(reverse("admin:strategy_strategyrecord_compare"), {"brief_id": str(brief.id)})
+    # then
+    page = response.content.decode()
+    diff = response.context["diff"]
+    assert diff["changes"] == ["executive summary", "channel plan", "pillar order", "tone"]
+    tables = {t["slug"]: t for t in diff["tables"]}
+    email = next(r for r in tables["channels"]["rows"] if r["key"] == "email")
+    assert email["cells"][0] == {
+        "old": f"{v1.channel_plans[1].budget_share}%",
+        "new": f"{v2.channel_plans[1].budget_share}%",
+        "changed": True,
+    }
+    assert [r["cells"][0]["new"] for r in tables["pillars"]["rows"]] == [
+        "Pillar 2: Zero waste — ☕",
+        "Pillar 1: Fresh every morning",
+    ]
+    assert tables["tone"]["rows"][0]["cells"][0] == {"old": "the brand's own", "new": "more formal", "changed": True}
+    for line in (*v2.changes, "Too generic", "Recorded, not applied by the rule-based planner"):
+        assert escape(line) in page
+    assert "shift budget towards E-mail" in page  # v1's requests

@@ -13,14 +13,12 @@ import pytest
 
 from kernel.codec import to_primitive
 from kernel.errors import PermanentStepError
-from strategy.domain import KPI, Milestone
+from strategy.domain import KPI, Milestone, RevisionKind, RevisionRequest
 from strategy.rules import (
-    NO_RULE_APPLIES,
     StrategyInvariantError,
     build_strategy,
     check_invariants,
     largest_remainder_shares,
-    parse_directives,
 )
 from strategy.tests.briefs import audience, budget, goal, product, timeline
 from tests.factories import CHANNELS, make_brief
@@ -235,59 +233,13 @@ def test_executive_summary_uses_the_brief_s_facts_and_only_those():
 
 
 def test_generation_is_deterministic():
-    """The same brief, version and notes give byte-identical strategies."""
+    """The same brief, version and revision requests give byte-identical strategies."""
     brief = make_brief(channels=CHANNELS, goals=(goal("leads", "demos"), goal("awareness", "known")))
-    first = build(brief, version=3, rejection_notes=["more linkedin"])
-    second = build(brief, version=3, rejection_notes=["more linkedin"])
+    requests = [RevisionRequest(RevisionKind.SHIFT_BUDGET, channel="linkedin", direction="towards")]
+    first = build(brief, version=3, requests=requests, notes=["too generic"])
+    second = build(brief, version=3, requests=requests, notes=["too generic"])
     assert first == second
     assert json.dumps(to_primitive(first)) == json.dumps(to_primitive(second))
-
-
-def test_rejection_notes_move_weights_and_cadence_and_are_recorded():
-    """ "more linkedin" raises LinkedIn, "less x" lowers X, each note gets a line saying what changed."""
-    # given
-    brief = make_brief(channels=("linkedin", "x", "email"))
-    baseline = build(brief)
-    # when
-    revised = build(brief, version=2, rejection_notes=["More LinkedIn, less X please.", "More formal tone"])
-    # then
-    assert plan_of(revised, "linkedin").budget_share > plan_of(baseline, "linkedin").budget_share
-    assert plan_of(revised, "x").budget_share < plan_of(baseline, "x").budget_share
-    assert sum(p.budget_share for p in revised.channel_plans) == 100
-    assert str(plan_of(revised, "linkedin").cadence) == "5 per week"
-    assert str(plan_of(revised, "x").cadence) == "2 per day"
-    assert revised.addressed_notes == (
-        '"More LinkedIn, less X please.": raised the linkedin weight (x1.5); linkedin cadence now 5 per week; '
-        "lowered the x weight (x0.5); x cadence now 2 per day",
-        f'"More formal tone": {NO_RULE_APPLIES}',
-    )
-    assert baseline.addressed_notes == ()
-
-
-def test_a_note_about_a_channel_outside_the_brief_is_recorded_without_change():
-    """Asking for more of a channel the brief does not use changes nothing and says so."""
-    brief = make_brief(channels=("instagram", "email"))
-    revised = build(brief, rejection_notes=["increase the budget for Google Ads"])
-    assert revised.channel_plans == build(brief).channel_plans
-    assert revised.addressed_notes == (
-        '"increase the budget for Google Ads": google_ads is not among the brief\'s channels; nothing to change',
-    )
-
-
-@pytest.mark.parametrize(
-    ("note", "expected"),
-    [
-        ("more linkedin", [("linkedin", True)]),
-        ("Reduce Twitter, boost the Instagram posts", [("x", False), ("instagram", True)]),
-        ("fewer e-mails; increase spend on google ads", [("email", False), ("google_ads", True)]),
-        ("shorter summary", []),
-        ("more formal", []),
-        ("x is fine", []),
-    ],
-)
-def test_parse_directives(note, expected):
-    """Direction words apply to the channel named shortly after them, clause by clause."""
-    assert [(d.channel, d.raise_) for d in parse_directives(note)] == expected
 
 
 def test_check_invariants_lists_every_violation():

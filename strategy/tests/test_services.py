@@ -10,7 +10,7 @@ import pytest
 from config import registry
 from kernel.errors import InvalidTransition, NotFound, ValidationFailed
 from strategy import services
-from strategy.domain import StrategyStatus
+from strategy.domain import RevisionKind, RevisionRequest, StrategyStatus
 from strategy.rules import StrategyInvariantError
 from strategy.services import (
     CANNOT_APPROVE,
@@ -58,6 +58,10 @@ def brief():
 
 def statuses(strategies, brief_id):
     return [(s.version, s.status) for s in strategy_list_versions(brief_id=brief_id, strategies=strategies)]
+
+
+def fmt(value):
+    return f"{value:f}".rstrip("0").rstrip(".")
 
 
 def share(strategy, channel):
@@ -235,34 +239,98 @@ def test_rejecting_is_idempotent_and_final(strategies, brief, decisions, django_
     assert on_approved.value.message == CANNOT_REJECT.format(status="approved")
 
 
-def test_the_next_version_addresses_rejection_notes(strategies, brief):
-    """Notes of rejected versions change the next version and each gets a line in addressed_notes."""
+DONE_WHEN_NOTES = "shift budget to LinkedIn, lead with pillar 2, more formal. Too generic"
+
+
+def test_the_next_version_applies_the_rejection_and_says_what_changed(strategies, brief):
+    """Issue 12's scenario: the notes' phrases become requests the next version applies and lists;
+    the free text is recorded as not applied."""
     # given
     v1 = strategy_generate(brief=brief, strategies=strategies)
-    strategy_reject(strategy_id=v1.id, by="ana", notes="More LinkedIn please", strategies=strategies)
     # when
+    rejected = strategy_reject(strategy_id=v1.id, by="ana", notes=DONE_WHEN_NOTES, strategies=strategies)
     v2 = strategy_generate(brief=brief, strategies=strategies)
-    strategy_reject(strategy_id=v2.id, by="ana", notes="Less X. More formal.", strategies=strategies)
+    # then
+    assert [r.kind for r in rejected.revision_requests] == ["shift_budget", "lead_with_pillar", "tone"]
+    assert rejected.decision_notes == DONE_WHEN_NOTES
+    assert share(v2, "linkedin") > share(v1, "linkedin")
+    assert [p.key for p in v2.pillars] == ["pillar-2", "pillar-1"]
+    assert v2.calendar[0].pillar == "pillar-2"
+    assert v2.tone == "more formal"
+    assert v2.changes == (
+        f"Budget shifted towards LinkedIn: {fmt(share(v1, 'linkedin'))}% -> {fmt(share(v2, 'linkedin'))}%",
+        f'Pillar 2 ("{v1.pillars[1].name}") now leads',
+        "Tone: more formal",
+    )
+    assert v2.unapplied_notes == ("Too generic",)
+    assert v2.addressed_notes == (
+        "v1 rejected by ana: requests: shift budget towards LinkedIn; lead with Pillar 2; tone more formal; "
+        f'notes: "{DONE_WHEN_NOTES}"',
+    )
+
+
+def test_structured_requests_and_notes_are_kept_apart(strategies, brief):
+    """Requests given as data are stored on the rejected version; notes stay the reviewer's words."""
+    # given
+    v1 = strategy_generate(brief=brief, strategies=strategies)
+    drop_x = RevisionRequest(RevisionKind.DROP_CHANNEL, channel="x")
+    # when
+    rejected = strategy_reject(
+        strategy_id=v1.id, by="ana", notes="Shorter headlines", requests=[drop_x], strategies=strategies
+    )
+    v2 = strategy_generate(brief=brief, strategies=strategies)
+    # then
+    assert rejected.revision_requests == (drop_x,)
+    assert [p.channel for p in v2.channel_plans] == ["linkedin", "email"]
+    assert sum(p.budget_share for p in v2.channel_plans) == 100
+    assert v2.changes == (
+        f"X dropped from the plan (its {fmt(share(v1, 'x'))}% of the budget goes to the other channels)",
+    )
+    assert v2.unapplied_notes == ("Shorter headlines",)
+    assert all(asset.channel != "x" for asset in v2.calendar)
+
+
+def test_invalid_requests_are_refused_naming_the_field(strategies, brief):
+    """A request the version cannot take is a ValidationFailed on requests[i].<field>; nothing changes."""
+    # given
+    draft = strategy_generate(brief=brief, strategies=strategies)
+    bad = [
+        RevisionRequest(RevisionKind.SHIFT_BUDGET, channel="facebook", direction="towards"),
+        RevisionRequest(RevisionKind.LEAD_WITH_PILLAR, pillar="pillar-9"),
+        RevisionRequest(RevisionKind.ADD_KPI, metric="happiness"),
+    ]
+    # when
+    with pytest.raises(ValidationFailed) as error:
+        strategy_reject(strategy_id=draft.id, by="ana", requests=bad, strategies=strategies)
+    # then
+    assert set(error.value.errors) == {"requests[0].channel", "requests[1].pillar", "requests[2].metric"}
+    assert "Facebook is not in this version's plan" in error.value.errors["requests[0].channel"][0]
+    assert strategy_get(strategy_id=draft.id, strategies=strategies) == draft
+
+
+def test_requests_of_earlier_rejections_still_stand(strategies, brief):
+    """v3 keeps v1's budget shift (it is rebuilt from the brief), adds v2's, and lists both."""
+    # given
+    v1 = strategy_generate(brief=brief, strategies=strategies)
+    strategy_reject(strategy_id=v1.id, by="ana", notes="more budget on LinkedIn", strategies=strategies)
+    v2 = strategy_generate(brief=brief, strategies=strategies)
+    strategy_reject(strategy_id=v2.id, by="ana", notes="Less budget on X. Bolder.", strategies=strategies)
+    # when
     v3 = strategy_generate(brief=brief, strategies=strategies)
     # then
-    assert share(v2, "linkedin") > share(v1, "linkedin")
-    assert v2.addressed_notes == (
-        '"More LinkedIn please": raised the linkedin weight (x1.5); linkedin cadence now 5 per week',
-    )
-    # v3 keeps v1's change (it is rebuilt from the brief) and adds v2's
-    assert share(v3, "linkedin") > share(v2, "linkedin")
+    assert share(v3, "linkedin") > share(v2, "linkedin") > share(v1, "linkedin")
     assert share(v3, "x") < share(v2, "x")
-    assert v3.addressed_notes == (
-        v2.addressed_notes[0],
-        '"Less X. More formal.": lowered the x weight (x0.5); x cadence now 2 per day',
-    )
+    assert v3.changes[0] == v2.changes[0]
+    assert v3.changes[1].startswith("Budget shifted away from X: ")
+    assert v3.unapplied_notes == ("Bolder",)
+    assert len(v3.addressed_notes) == 2
 
 
-def test_notes_of_a_rejected_version_outlive_its_supersession(strategies, brief):
-    """A rejected version that a later approval superseded still feeds its notes to the next version."""
+def test_requests_of_a_rejected_version_outlive_its_supersession(strategies, brief):
+    """A rejected version that a later approval superseded still feeds its requests to the next version."""
     # given
     v1 = strategy_generate(brief=brief, strategies=strategies)
-    strategy_reject(strategy_id=v1.id, by="ana", notes="more linkedin", strategies=strategies)
+    strategy_reject(strategy_id=v1.id, by="ana", notes="shift budget to linkedin", strategies=strategies)
     v2 = strategy_generate(brief=brief, strategies=strategies)
     strategy_approve(strategy_id=v2.id, by="ana", strategies=strategies)
     # when
@@ -270,7 +338,7 @@ def test_notes_of_a_rejected_version_outlive_its_supersession(strategies, brief)
     # then
     v1_now = strategy_get(strategy_id=v1.id, strategies=strategies)
     assert (v1_now.status, v1_now.status_before_supersede) == (StrategyStatus.SUPERSEDED, "rejected")
-    assert len(v3.addressed_notes) == 1
+    assert v3.changes == v2.changes
     assert share(v3, "linkedin") == share(v2, "linkedin")
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kernel.errors import DuplicateError
-from strategy.domain import KPI, Cadence, ChannelPlan, StrategyStatus
+from strategy.domain import KPI, Cadence, ChannelPlan, RevisionKind, RevisionRequest, StrategyStatus
 from tests.factories import make_brief, make_strategy
 from tests.paging import assert_pages
 
@@ -48,7 +48,11 @@ def test_round_trip_keeps_unicode_nested_values_decimals_and_instants(strategies
         kpis=(kpi,),
         channel_plans=(plan,),
         executive_summary="Zoë Café ☕ — 東京",
-        addressed_notes=('"more linkedin": noted; no rule applies',),
+        addressed_notes=("v1 rejected by ana: requests: drop X",),
+        revision_requests=(RevisionRequest(RevisionKind.SHIFT_BUDGET, channel="linkedin", direction="towards"),),
+        changes=("Budget shifted towards LinkedIn: 30% -> 45%",),
+        unapplied_notes=("Too generic",),
+        tone="more formal",
         status=StrategyStatus.APPROVED,
         decided_by="Zoë",
         decided_at=decided,

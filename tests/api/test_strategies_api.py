@@ -104,3 +104,67 @@ def test_an_unknown_strategy_is_a_404(approver_api, method, suffix):
     # then
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": STRATEGY_NOT_FOUND}
+
+
+DONE_WHEN = [
+    {"kind": "shift_budget", "channel": "linkedin", "direction": "towards"},
+    {"kind": "lead_with_pillar", "pillar": "pillar-2"},
+    {"kind": "tone", "direction": "more_formal"},
+]
+
+
+def test_a_rejection_with_requests_reaches_the_next_version(
+    approver_api, waiting_strategy, start_run, django_capture_on_commit_callbacks
+):
+    """Issue 12: requests are stored on the rejected version; the next run's version applies and lists
+    them, and the free text is shown as not applied."""
+    # given
+    url = f"{STRATEGIES}{waiting_strategy['id']}/reject/"
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = approver_api.post(url, {"requests": DONE_WHEN, "notes": "Too generic"}, format="json")
+    run = approver_api.get(start_run(waiting_strategy["brief_id"], require_approval=True)["Location"]).json()
+    v2 = approver_api.get(f"{STRATEGIES}{run['strategy_id']}/").json()
+    # then
+    assert rejected.status_code == 200, rejected.content
+    assert [r["kind"] for r in rejected.json()["revision_requests"]] == ["shift_budget", "lead_with_pillar", "tone"]
+    assert rejected.json()["decision_notes"] == "Too generic"
+    assert v2["version"] == 2
+    linkedin = [
+        p["budget_share"] for s in (waiting_strategy, v2) for p in s["channel_plans"] if p["channel"] == "linkedin"
+    ]
+    assert float(linkedin[1]) > float(linkedin[0])
+    assert v2["changes"] == [
+        f"Budget shifted towards LinkedIn: {linkedin[0]}% -> {linkedin[1]}%",
+        'Pillar 2 ("Every reconciliation matched and evidenced automatically") now leads',
+        "Tone: more formal",
+    ]
+    assert v2["tone"] == "more formal"
+    assert v2["unapplied_notes"] == ["Too generic"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        (
+            {"requests": [{"kind": "shift_budget", "channel": "facebook", "direction": "towards"}]},
+            ["requests[0].channel"],
+        ),
+        (
+            {"requests": [{"kind": "shift_budget", "channel": "tiktok", "direction": "towards"}]},
+            ["requests[0].channel"],
+        ),
+        ({"requests": [{"kind": "shift_budget", "channel": "linkedin"}]}, ["requests[0].direction"]),
+        ({"requests": [{"kind": "lead_with_pillar", "pillar": "pillar-7"}]}, ["requests[0].pillar"]),
+        ({"notes": "x", "requests": [{"kind": "add_kpi", "metric": "happiness"}]}, ["requests[0].metric"]),
+        ({"requests": [{"kind": "louder"}]}, ["requests[0].kind"]),
+    ],
+)
+def test_a_bad_request_is_a_400_naming_the_field(approver_api, waiting_strategy, body, fields):
+    """Checked by the serializer (shape) and against the version (meaning); the draft stays a draft."""
+    # when
+    response = approver_api.post(f"{STRATEGIES}{waiting_strategy['id']}/reject/", body, format="json")
+    # then
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["fields"]) == fields
+    assert approver_api.get(f"{STRATEGIES}{waiting_strategy['id']}/").json()["status"] == "draft"

@@ -3,6 +3,11 @@
 Exit status: 0 completed (or queued); 3 waiting for approval; 4 delivery failed (the package is
 kept: `--retry` or `--cancel` it); 2 bad input; 1 any other outcome.
 
+`--reject RUN_ID` takes revision flags (`--shift-budget linkedin:towards`, `--drop-channel x`,
+`--add-channel facebook`, `--lead-with pillar-2`, `--tone more_formal`, `--add-kpi leads`,
+`--remove-kpi clicks`, each repeatable) and/or `--notes`; it then prints how to get the next
+version (`--brief BRIEF_ID --require-approval`), which applies them.
+
 With memory persistence (`--persistence memory`, or AICMO_PERSISTENCE=memory) a run is a dry run:
 nothing reaches the database, nobody is e-mailed or sent a webhook, and the package is written
 under a new temporary directory that the command prints, never under MEDIA_ROOT.
@@ -10,6 +15,7 @@ under a new temporary directory that the command prints, never under MEDIA_ROOT.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import sys
@@ -28,9 +34,33 @@ from orchestration import services
 from orchestration.domain import RunStatus, StepRecord, StepStatus, WorkflowRun
 from orchestration.reports import run_report
 from orchestration.saga import Progress
+from strategy import services as strategy_services
 
 EXIT_COMPLETED, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING, EXIT_DELIVERY_FAILED = 0, 1, 2, 3, 4
 DRY_RUN = "dry run: nothing is stored in the database, e-mailed or posted; the package goes under {folder}"
+
+NEXT_VERSION = "next version: manage.py run_workflow --brief {brief_id} --require-approval"
+
+# Revision flags of --reject: flag -> (request kind, the field its value fills). --shift-budget takes
+# CHANNEL:towards|away; the others one value each. Every flag may be repeated; order is kept.
+REVISION_FLAGS = {
+    "--shift-budget": ("shift_budget", "channel:direction"),
+    "--drop-channel": ("drop_channel", "channel"),
+    "--add-channel": ("add_channel", "channel"),
+    "--lead-with": ("lead_with_pillar", "pillar"),
+    "--tone": ("tone", "direction"),
+    "--add-kpi": ("add_kpi", "metric"),
+    "--remove-kpi": ("remove_kpi", "metric"),
+}
+REVISION_HELP = {
+    "--shift-budget": "With --reject: shift budget towards or away from a channel (linkedin:towards, x:away).",
+    "--drop-channel": "With --reject: drop a channel from the plan.",
+    "--add-channel": "With --reject: add a channel to the plan.",
+    "--lead-with": "With --reject: the pillar the next version leads with (pillar-2).",
+    "--tone": "With --reject: more_formal or more_casual.",
+    "--add-kpi": "With --reject: add a KPI metric (leads, clicks, ...).",
+    "--remove-kpi": "With --reject: remove a KPI metric.",
+}
 
 MARKS = {StepStatus.COMPLETED: "ok", StepStatus.FAILED: "FAILED", StepStatus.WAITING: "waiting"}
 
@@ -59,7 +89,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--by", default="", help="Who approves or rejects (default: the OS user).")
         parser.add_argument("--reject", metavar="RUN_ID", help="Reject the strategy the run waits on (compensates it).")
-        parser.add_argument("--notes", default="", help="Notes for --approve or --reject (required to reject).")
+        parser.add_argument(
+            "--notes",
+            default="",
+            help="Notes for --approve or --reject. To reject, give notes or at least one revision flag; phrases "
+            'such as "shift budget to LinkedIn, lead with pillar 2, more formal" are read as requests.',
+        )
+        for flag, help_text in REVISION_HELP.items():
+            parser.add_argument(flag, action=_Revision, dest="revisions", default=[], metavar="VALUE", help=help_text)
+        parser.add_argument(
+            "--brief", dest="brief_option", metavar="BRIEF_ID", help="The same as the positional brief argument."
+        )
         parser.add_argument("--cancel", metavar="RUN_ID", help="Cancel a run; what it finished is compensated.")
         parser.add_argument(
             "--retry",
@@ -95,6 +135,7 @@ class Command(BaseCommand):
         self.as_json = opts["json"]
         self.warnings: list[dict[str, str]] = []
         self.reused_brief: str | None = None
+        self.next_version = ""
         runs = registry.repository("orchestration.runs")
         progress = Progress(on_step=None if self.as_json else self._print_step)
         try:
@@ -124,15 +165,29 @@ class Command(BaseCommand):
             services.run_approve(run_id=run_id, by=by, notes=opts["notes"], runs=runs, strategies=strategies)
             return self._continue(run_id, runs, progress)
         if opts["reject"]:
-            if not opts["notes"].strip():
-                raise ValidationFailed({"--notes": ["rejecting needs notes saying what to change"]})
+            flags = opts["revisions"]
+            if not opts["notes"].strip() and not flags:
+                raise ValidationFailed(
+                    {"--notes": ["rejecting needs notes or a revision flag (--shift-budget, --lead-with, ...)"]}
+                )
             run_id = _uuid(opts["reject"], "--reject")
-            services.run_reject(run_id=run_id, by=by, notes=opts["notes"], runs=runs, strategies=strategies)
-            return self._continue(run_id, runs, progress)
+            requests = _requests(flags)
+            try:
+                services.run_reject(
+                    run_id=run_id, by=by, notes=opts["notes"], requests=requests, runs=runs, strategies=strategies
+                )
+            except ValidationFailed as exc:
+                raise ValidationFailed(_by_flag(exc.errors, flags)) from None
+            run = self._continue(run_id, runs, progress)
+            self.next_version = NEXT_VERSION.format(brief_id=run.brief_id)
+            return run
+        if opts["revisions"]:
+            raise ValidationFailed({opts["revisions"][0][0]: ["revision flags go with --reject RUN_ID"]})
         if opts["cancel"]:
             return services.run_cancel(run_id=_uuid(opts["cancel"], "--cancel"), runs=runs, progress=progress)
         if opts["retry"]:
             return services.run_retry(run_id=_uuid(opts["retry"], "--retry"), runs=runs, progress=progress)
+        opts["brief"] = opts["brief"] or opts["brief_option"]
         if not opts["brief"]:
             raise ValidationFailed(
                 {"brief": ["give a brief file or brief id, or one of --resume/--approve/--reject/--cancel"]}
@@ -191,6 +246,8 @@ class Command(BaseCommand):
         report = run_report(run, services.run_steps(run_id=run.id, runs=runs))
         report["warnings"] = self.warnings
         report["reused_brief"] = self.reused_brief
+        if self.next_version:
+            report["next_version"] = self.next_version.removeprefix("next version: ")
         if self.as_json:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         else:
@@ -203,6 +260,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"strategy: version {report['strategy_version']} ({report['strategy_id']})")
             if run.status == RunStatus.WAITING_APPROVAL:
                 self.stdout.write(f"waiting for approval: manage.py run_workflow --approve {run.id} --by NAME")
+                self.stdout.write(
+                    f"or reject it: manage.py run_workflow --reject {run.id} --by NAME --notes TEXT "
+                    "(and/or --shift-budget CHANNEL:towards, --lead-with pillar-2, --tone more_formal, ...)"
+                )
             if run.status == RunStatus.DELIVERY_FAILED:
                 self.stdout.write(
                     f"the package is kept: manage.py run_workflow --retry {run.id} (or --cancel {run.id})"
@@ -214,6 +275,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"e-mailed: {handover['email']}")
             if report["package"]:
                 self.stdout.write(f"package: {report['package']}")
+            if self.next_version:
+                self.stdout.write(self.next_version)
         if run.status == RunStatus.COMPLETED:
             return EXIT_COMPLETED
         if run.status == RunStatus.WAITING_APPROVAL:
@@ -246,6 +309,40 @@ class Command(BaseCommand):
                 for message in messages:
                     self.stderr.write(f"  {path}: {message}")
         return EXIT_BAD_INPUT
+
+
+class _Revision(argparse.Action):
+    """Appends (flag, value) to one list for every revision flag, so their order is kept."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest, []), (option_string, values)])
+
+
+def _requests(flags: list[tuple[str, str]]) -> list:
+    """The revision requests the flags ask for, in order; a malformed value names its flag."""
+    requests = []
+    for flag, value in flags:
+        kind, shape = REVISION_FLAGS[flag]
+        if shape == "channel:direction":
+            channel, _, direction = value.rpartition(":")
+            if not channel or not direction:
+                raise ValidationFailed({flag: [f"{value!r}: give CHANNEL:towards or CHANNEL:away"]})
+            requests.append(strategy_services.revision_request(kind, channel=channel, direction=direction))
+        else:
+            requests.append(strategy_services.revision_request(kind, **{shape: value}))
+    return requests
+
+
+def _by_flag(errors: dict[str, list[str]], flags: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The service's `requests[i].<field>` errors under the flag (and value) that made request i."""
+    named: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        index = path.removeprefix("requests[").partition("]")[0]
+        if path.startswith("requests[") and index.isdigit() and int(index) < len(flags):
+            flag, value = flags[int(index)]
+            path = f"{flag} {value}"
+        named.setdefault(path, []).extend(messages)
+    return named
 
 
 def _uuid(value: str, option: str) -> UUID:
