@@ -361,3 +361,19 @@ def category_phrase(category: str) -> str:
         return ""
     last = category.split()[-1].lower()
     return category if last in MASS_NOUNS or last.endswith("s") else with_article(category)
+
+
+def money(amount: Any, currency: str, language: str) -> str:
+    """ "£48,000" (en-GB), "$1,234.50": an amount in its currency, written as the locale writes it;
+    the amount and the code as given when the currency is not an ISO code Babel knows."""
+    from decimal import Decimal
+
+    from babel.numbers import UnknownCurrencyError, format_currency
+
+    value = Decimal(str(amount))
+    pattern = "¤#,##0" if value == value.to_integral_value() else "¤#,##0.00"
+    code = (currency or "").strip().upper()
+    try:
+        return format_currency(value, code, format=pattern, locale=babel_locale(language), currency_digits=False)
+    except (UnknownCurrencyError, ValueError):
+        return f"{value:,} {currency}".strip()
