@@ -377,3 +377,14 @@ def money(amount: Any, currency: str, language: str) -> str:
         return format_currency(value, code, format=pattern, locale=babel_locale(language), currency_digits=False)
     except (UnknownCurrencyError, ValueError):
         return f"{value:,} {currency}".strip()
+
+
+_BRITISH_VOICE = re.compile(r"\bbritish (?:english|spelling)\b", re.IGNORECASE)
+
+
+def document_language(language: str, voice_notes: str = "") -> str:
+    """The language tag a document follows for spelling, dates and lists: the brief's, or en-GB when
+    the brief is plain English and its voice notes ask for British English."""
+    if not is_british(language) and _BRITISH_VOICE.search(voice_notes or ""):
+        return "en-GB"
+    return language or "en"

@@ -10,6 +10,7 @@ offered as proof. `banned_term_violations` is the check the finished strategy mu
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from kernel.grammar import (
     capitalise,
     category_phrase,
     clause,
+    document_language,
     is_british,
     join_list,
     long_date,
@@ -156,7 +158,53 @@ _THIRD_PARTY = re.compile(
     r"independent|soc ?2|iso ?\d+|#1|ranked)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W\d_]{4,}")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_STOP_WORDS = frozenset(
+    {
+        "the",
+        "and",
+        "for",
+        "you",
+        "your",
+        "our",
+        "are",
+        "with",
+        "that",
+        "this",
+        "from",
+        "their",
+        "they",
+        "them",
+        "its",
+        "has",
+        "have",
+        "was",
+        "not",
+        "but",
+        "all",
+        "any",
+        "can",
+        "one",
+        "out",
+        "who",
+        "than",
+        "into",
+        "every",
+        "each",
+        "more",
+        "most",
+        "only",
+        "what",
+        "when",
+        "before",
+        "after",
+        "over",
+        "still",
+        "just",
+        "too",
+        "get",
+    }
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians?|eses?|ish|eans?|ans?)$")
 _NOT_DEMONYMS = frozenset({"woman", "human", "humans", "vegan", "vegans", "fans", "clans", "plans"})
 _ABBREVIATION_END = re.compile(r"(?:\b[ap]\.m|\betc|\bInc|\bLtd|\bCo)$")
@@ -202,7 +250,14 @@ def whole(text: str) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(text)}
+    """The content words of a text, singular ("fees" and "fee" match), without function words."""
+    found = set()
+    for word in _WORD.findall(text):
+        word = word.casefold()
+        if word in _STOP_WORDS:
+            continue
+        found.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return found
 
 
 def _third_person(text: str) -> str:
@@ -239,13 +294,7 @@ class Reading:
     @cached_property
     def language(self) -> str:
         """The tag dates and lists follow: en-GB when the brief or its voice notes ask for British English."""
-        if is_british(self.brief.language, voice_says_british=self._voice_british):
-            return "en-GB" if not is_british(self.brief.language) else self.brief.language
-        return self.brief.language or "en"
-
-    @cached_property
-    def _voice_british(self) -> bool:
-        return bool(re.search(r"\bbritish (?:english|spelling)\b", self.brief.brand.voice_notes, re.IGNORECASE))
+        return document_language(self.brief.language, self.brief.brand.voice_notes)
 
     @cached_property
     def british(self) -> bool:
@@ -487,12 +536,24 @@ def pillar_name(value: str) -> str:
 # --- Pillars ----------------------------------------------------------------------------------
 
 
-def _closest(text: str, candidates: Sequence[Fact], used: set[int]) -> Fact | None:
-    """The candidate sharing the most words with `text` (unused ones first, then any)."""
-    if not candidates:
-        return None
-    words = _words(text)
-    return sorted(candidates, key=lambda c: (c.index in used, -len(words & _words(c.text)), c.index))[0]
+def _assign(values: Sequence[Fact], candidates: Sequence[Fact]) -> list[Fact | None]:
+    """For each value, the candidate it shares the most words with, as one assignment: the
+    distinct candidates that maximise the total overlap (brief order breaks ties); once every
+    candidate is taken, a value gets the one it shares most with."""
+    if not candidates or not values:
+        return [None] * len(values)
+    overlap = [[len(_words(v.text) & _words(c.text)) for c in candidates] for v in values]
+    slots = min(len(values), len(candidates))
+    best: tuple[int, tuple[int, ...]] | None = None
+    for chosen in itertools.permutations(range(len(candidates)), slots):
+        score = sum(overlap[i][c] for i, c in enumerate(chosen))
+        if best is None or score > best[0]:
+            best = (score, chosen)
+    assert best is not None
+    picked: list[Fact | None] = [candidates[c] for c in best[1]]
+    for i in range(slots, len(values)):
+        picked.append(candidates[max(range(len(candidates)), key=lambda c: (overlap[i][c], -c))])
+    return picked
 
 
 def _strength(proof: Fact) -> int:
@@ -511,22 +572,16 @@ def build_pillars(reading: Reading) -> tuple[Pillar, ...]:
     description = clause(reading.brief.product.description)
     if not values and description and not reading.banned(description):
         values = [Fact(description, "product.description", -1)]
-    used_proofs: set[int] = set()
-    used_pains: set[int] = set()
+    proofs = _assign(values, reading.proofs)
+    pains = _assign(values, reading.pains)
     pillars = []
-    for number, value in enumerate(values, start=1):
+    for number, (value, proof, pain) in enumerate(zip(values, proofs, pains, strict=True), start=1):
         sources = [value.source]
-        proof = _closest(value.text, reading.proofs, used_proofs)
-        pain = _closest(value.text, reading.pains, used_pains)
         if proof:
-            used_proofs.add(proof.index)
             sources.append(proof.source)
         if pain:
-            used_pains.add(pain.index)
             sources.append(pain.source)
         message = sentence(f"{reading.product} {value_phrase(value.text, reading)}")
-        if proof:
-            message += f" {sentence(proof.text)}"
         pillars.append(
             Pillar(
                 key=f"pillar-{number}",
