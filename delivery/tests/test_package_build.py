@@ -20,7 +20,15 @@ from delivery.packaging import CALENDAR_CSV_HEADER, list_files, run_folder
 from delivery.tests.support import manifest_of, read_zip, rich_brief
 from tests.factories import example_brief, example_brief_paths, make_package_inputs
 
-FIXED_FILES = ["strategy.md", "strategy.html", "strategy.json", "calendar.csv", "calendar.ics", "qc_report.json", "manifest.json"]
+FIXED_FILES = [
+    "strategy.md",
+    "strategy.html",
+    "strategy.json",
+    "calendar.csv",
+    "calendar.ics",
+    "qc_report.json",
+    "manifest.json",
+]
 
 
 def _assert_manifest_matches_zip(package, packages, drafts):
