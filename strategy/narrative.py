@@ -238,6 +238,8 @@ _OBJECT_BEFORE_YOU = frozenset(
         "than",
     }
 )
+# Goal units that name a measure rather than a thing counted: "a reach of 50,000", not "50,000 reach".
+_UNCOUNTED_UNITS = frozenset({"reach", "engagement", "revenue", "traffic", "turnover"})
 _CHANNEL_IN_PROSE = {"email": "e-mail", "blog": "the blog"}
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 _REGULATORS_UK = ("United Kingdom", "UK", "England", "Scotland", "Wales", "Northern Ireland", "Great Britain")
@@ -632,8 +634,8 @@ def insight(reading: Reading) -> str:
         parts.append(f"The strongest evidence {reading.product} can show is this: {reading.lower(proof.text)}.")
     elif reading.values:
         parts.append(
-            f"The brief gives no proof point yet, so the plan leans on what {reading.product} "
-            f"{value_phrase(reading.values[0].text, reading)} until the client supplies one."
+            f"The brief gives no proof point yet, so the plan leads with the promise of {reading.product} "
+            "until the client supplies evidence."
         )
     return reading.ours(" ".join(parts))
 
@@ -674,6 +676,8 @@ def _target(amount: Decimal, unit: str, reading: Reading) -> str:
     number = f"{amount.normalize():,f}" if isinstance(amount, Decimal) else f"{amount:,}"
     if unit.startswith("%"):
         return f"{number}{unit}"
+    if unit.lower() in _UNCOUNTED_UNITS:
+        return f"{with_article(unit.lower())} of {number}"
     return f"{number} {unit}".strip()
 
 
