@@ -44,6 +44,15 @@ class MilestoneSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
 
 
+class PillarSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True)
+    value_proposition = serializers.CharField(read_only=True)
+    proof = serializers.CharField(read_only=True, allow_blank=True)
+    pain = serializers.CharField(read_only=True, allow_blank=True)
+
+
 class StrategySerializer(serializers.Serializer):
     """One version of a brief's strategy with its review decision."""
 
@@ -68,3 +77,11 @@ class StrategySerializer(serializers.Serializer):
     decision_notes = serializers.CharField(allow_blank=True)
     run_id = serializers.UUIDField(allow_null=True)
     superseded_by = serializers.UUIDField(allow_null=True)
+    # The strategist's reading (read-only: written by the planner, never by a client).
+    insight = serializers.CharField(read_only=True, allow_blank=True)
+    core_message = serializers.CharField(read_only=True, allow_blank=True)
+    pillars = PillarSerializer(many=True, read_only=True)
+    risks = serializers.ListField(child=serializers.CharField(), read_only=True)
+    compliance = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Disclaimers, claims and approvals (regulated briefs)."
+    )
