@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 from kernel.channels import PAID_CHANNELS
 from kernel.channels import label as channel_label
@@ -48,6 +51,17 @@ from strategy.domain import KPI, ChannelPlan, Pillar, Strategy
 if TYPE_CHECKING:
     from onboarding.domain import Brief
 
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "narrative.yaml"
+
+
+def _load_words() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return {key: frozenset(str(w).lower() for w in words) for key, words in data.items()}
+
+
+# The word lists are data, reviewed like copy (see the file's comments).
+_WORDS = _load_words()
+
 PILLAR_COUNT = 3
 # A pillar's name: the value proposition up to its first clause boundary, at most this many words.
 PILLAR_NAME_WORDS = 8
@@ -60,92 +74,14 @@ SHORT_CAMPAIGN_DAYS = 28
 BUSY_CHANNEL_COUNT = 5
 BUSY_CAMPAIGN_DAYS = 42
 
-# Where a value proposition's name may stop: the start of a subordinate or contrasting clause.
-_CLAUSE_BOUNDARIES = frozenset(
-    {"instead", "without", "so", "that", "which", "who", "because", "when", "while", "rather", "unlike", "whereas"}
-)
-_PREPOSITIONS = frozenset(
-    {"in", "on", "at", "by", "for", "from", "with", "before", "after", "within", "to", "of", "across", "over", "into"}
-)
+_CLAUSE_BOUNDARIES = _WORDS["clause_boundaries"]
+_PREPOSITIONS = _WORDS["prepositions"]
 _ARTICLES = frozenset({"a", "an", "the"})
-# Third-person verbs that make a pain a full clause even when it opens with a gerund or a noun
-# ("Debugging a slow request means opening five dashboards", "A burst pipe floods the basement").
-_CLAUSE_VERBS = frozenset(
-    {
-        "means",
-        "makes",
-        "leaves",
-        "costs",
-        "breaks",
-        "floods",
-        "eats",
-        "turns",
-        "becomes",
-        "happens",
-        "requires",
-        "involves",
-        "drags",
-        "piles",
-        "ruins",
-        "kills",
-        "drains",
-        "fills",
-        "cost",
-        "make",
-        "leave",
-        "break",
-    }
-)
-# A pain opening with one of these is a judgement about a task: "couples find it hard to find...".
-_HARD = frozenset({"hard", "difficult", "impossible", "tough", "tricky", "expensive", "slow", "easy"})
-# Countries written with "the".
-_WITH_THE = frozenset(
-    {
-        "united kingdom",
-        "united states",
-        "netherlands",
-        "philippines",
-        "united arab emirates",
-        "czech republic",
-        "bahamas",
-        "gambia",
-        "uk",
-        "us",
-        "usa",
-        "uae",
-    }
-)
-# Words that open a subordinate clause: a pain's verb must come before one to make it a clause.
-_SUBORDINATORS = frozenset(
-    {"once", "when", "after", "before", "if", "because", "while", "until", "that", "which", "who", "whose"}
-)
-# Where the "who" of an audience description ends and its situation begins.
-_AUDIENCE_STOPS = frozenset(
-    {
-        "at",
-        "in",
-        "with",
-        "who",
-        "whose",
-        "that",
-        "which",
-        "aged",
-        "living",
-        "working",
-        "from",
-        "across",
-        "near",
-        "based",
-        "within",
-        "running",
-        "looking",
-        "wanting",
-        "trying",
-        "struggling",
-        "whom",
-        "where",
-    }
-)
+_CLAUSE_VERBS = _WORDS["clause_verbs"]
+_HARD = _WORDS["hard_words"]
+_WITH_THE = _WORDS["places_with_the"]
+_SUBORDINATORS = _WORDS["subordinators"]
+_AUDIENCE_STOPS = _WORDS["audience_stops"]
 # A proof point that is really a price or a fee is not evidence.
 _PRICE = re.compile(
     r"\b(?:fees?|prices?|priced|pricing|costs?|charges?|discount|per month|a month|per year|a year|/\s?mo(?:nth)?)\b"
@@ -158,88 +94,21 @@ _THIRD_PARTY = re.compile(
     r"independent|soc ?2|iso ?\d+|#1|ranked)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_STOP_WORDS = frozenset(
-    {
-        "the",
-        "and",
-        "for",
-        "you",
-        "your",
-        "our",
-        "are",
-        "with",
-        "that",
-        "this",
-        "from",
-        "their",
-        "they",
-        "them",
-        "its",
-        "has",
-        "have",
-        "was",
-        "not",
-        "but",
-        "all",
-        "any",
-        "can",
-        "one",
-        "out",
-        "who",
-        "than",
-        "into",
-        "every",
-        "each",
-        "more",
-        "most",
-        "only",
-        "what",
-        "when",
-        "before",
-        "after",
-        "over",
-        "still",
-        "just",
-        "too",
-        "get",
-    }
+# A measured result: a percentage, a before and after, "2.4 times", "22 minutes sooner".
+_MEASURED = re.compile(
+    r"\d%|\bfrom [\d.,]+ to [\d.,]+|\b\d+(?:\.\d+)? times\b"
+    r"|\b\d+(?:\.\d+)? (?:minutes|hours|days|weeks|months)\b[^.]{0,20}\b(?:sooner|faster|less|fewer|earlier)\b",
+    re.IGNORECASE,
 )
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_STOP_WORDS = _WORDS["stop_words"]
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians?|eses?|ish|eans?|ans?)$")
-_NOT_DEMONYMS = frozenset({"woman", "human", "humans", "vegan", "vegans", "fans", "clans", "plans"})
+_NOT_DEMONYMS = _WORDS["not_demonyms"]
 _ABBREVIATION_END = re.compile(r"(?:\b[ap]\.m|\betc|\bInc|\bLtd|\bCo)$")
 _PRONOUN_SHIFT = {"your": "their", "yours": "theirs", "yourself": "themselves", "you're": "they're"}
-# "you" after one of these is an object ("lets you", "for you"): "them"; otherwise a subject: "they".
-_OBJECT_BEFORE_YOU = frozenset(
-    {
-        "for",
-        "to",
-        "with",
-        "at",
-        "from",
-        "about",
-        "by",
-        "of",
-        "lets",
-        "let",
-        "gives",
-        "give",
-        "helps",
-        "help",
-        "tells",
-        "shows",
-        "keeps",
-        "makes",
-        "reminds",
-        "sends",
-        "brings",
-        "saves",
-        "costs",
-        "than",
-    }
-)
-# Goal units that name a measure rather than a thing counted: "a reach of 50,000", not "50,000 reach".
-_UNCOUNTED_UNITS = frozenset({"reach", "engagement", "revenue", "traffic", "turnover"})
+_OBJECT_BEFORE_YOU = _WORDS["object_before_you"]
+_UNCOUNTED_UNITS = _WORDS["uncounted_units"]
+_COMMON_OPENERS = _WORDS["common_openers"]
 _CHANNEL_IN_PROSE = {"email": "e-mail", "blog": "the blog"}
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 _REGULATORS_UK = ("United Kingdom", "UK", "England", "Scotland", "Wales", "Northern Ireland", "Great Britain")
@@ -369,6 +238,33 @@ class Reading:
             return body
         return lower_first(body, self.proper)
 
+    @cached_property
+    def _lower_words(self) -> frozenset[str]:
+        """Words the brief writes in lower case somewhere: common words, not names."""
+        brief = self.brief
+        texts = [
+            brief.product.description,
+            brief.product.category,
+            brief.product.alternative,
+            brief.audience.description,
+            *brief.product.value_propositions,
+            *brief.product.proof_points,
+            *brief.audience.pains,
+            *brief.audience.phrases,
+            *brief.audience.search_terms,
+            *(g.description for g in brief.goals),
+        ]
+        return frozenset(w for t in texts for w in re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", t))
+
+    def after_colon(self, text: str) -> str:
+        """A fact after a colon: lowered when its first word is a common word, kept as written when it
+        may be a name the brief never writes mid-sentence ("Apache 2.0 licensed")."""
+        body = whole(text)
+        first = body.split(" ", 1)[0]
+        if first[:1].isupper() and first.lower() not in self._lower_words and first.lower() not in _COMMON_OPENERS:
+            return body
+        return self.lower(body)
+
     def ours(self, text: str) -> str:
         """Our own wording in the brief's spelling (brief facts inside it are never respelt by the
         word list, which holds only words our templates use)."""
@@ -456,7 +352,7 @@ def pain_clause(pain: str, subject: str, reading: Reading) -> str:
         return f"{subject} find it {lowered}"
     if shape != "gerund" and not _has_main_verb(body):
         return f"{subject} face {lowered}"
-    return f"for {subject}, {lowered}"
+    return f"for {'them' if subject == 'they' else subject}, {lowered}"
 
 
 def _has_main_verb(body: str) -> bool:
@@ -559,12 +455,16 @@ def _assign(values: Sequence[Fact], candidates: Sequence[Fact]) -> list[Fact | N
 
 
 def _strength(proof: Fact) -> int:
-    """How strong a proof point is: measured (numbers), independent (ratings, reports), dated."""
-    digits = len(re.findall(r"\d+(?:[.,]\d+)?", proof.text))
+    """How strong a proof point is: a measured result (a before and after, a decimal, a percentage)
+    counts most, then counted facts, independent sources (ratings, reports) and a date."""
+    numbers = re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", proof.text)
+    counted = [n for n in numbers if not re.fullmatch(r"(?:19|20)\d\d", n)]
+    measured = bool(_MEASURED.search(proof.text))
     return (
-        min(digits, 3) * 2
+        3 * measured
+        + min(len(counted), 2)
         + (2 if _THIRD_PARTY.search(proof.text) else 0)
-        + (1 if re.search(r"\b20\d\d\b", proof.text) else 0)
+        + (1 if re.search(r"\b(?:19|20)\d\d\b", proof.text) else 0)
     )
 
 
@@ -613,8 +513,10 @@ def _sharpest_pain(reading: Reading) -> Fact | None:
 
 
 def _strongest_proof(reading: Reading, pain: Fact | None) -> Fact | None:
-    """The strongest evidence, preferring the proof that speaks to the sharpest pain."""
-    pain_words = _words(pain.text) if pain else set()
+    """The strongest evidence, preferring the proof that speaks to the sharpest pain (in words other
+    than the category's and the product's, which every fact shares)."""
+    shared = _words(reading.brief.product.category) | _words(reading.brief.product.name)
+    pain_words = (_words(pain.text) - shared) if pain else set()
     return min(
         reading.proofs,
         key=lambda p: (-(_strength(p) + 2 * len(pain_words & _words(p.text))), p.index),
@@ -631,7 +533,7 @@ def insight(reading: Reading) -> str:
             sentence(f"{pain_clause(pain.text, reading.audience, reading)}: that is the problem to solve first")
         )
     if proof:
-        parts.append(f"The strongest evidence {reading.product} can show is this: {reading.lower(proof.text)}.")
+        parts.append(f"The strongest evidence {reading.product} can show is this: {reading.after_colon(proof.text)}.")
     elif reading.values:
         parts.append(
             f"The brief gives no proof point yet, so the plan leads with the promise of {reading.product} "
@@ -660,7 +562,7 @@ def positioning(reading: Reading, pillars: Sequence[Pillar]) -> str:
             parts.append(sentence(f"It replaces {reading.alternative}"))
     proof = _strongest_proof(reading, _sharpest_pain(reading))
     if proof:
-        parts.append(f"Reason to believe: {reading.lower(proof.text)}.")
+        parts.append(f"Reason to believe: {reading.after_colon(proof.text)}.")
     return reading.ours(" ".join(parts))
 
 
@@ -675,6 +577,9 @@ def _target(amount: Decimal, unit: str, reading: Reading) -> str:
         return f"{money(amount, code, reading.language)} {rest}".strip()
     number = f"{amount.normalize():,f}" if isinstance(amount, Decimal) else f"{amount:,}"
     if unit.startswith("%"):
+        rest = unit[1:].strip()
+        if rest.lower().endswith(("rate", "share", "ratio")):
+            return f"{with_article(number + '%')} {rest}"
         return f"{number}{unit}"
     if unit.lower() in _UNCOUNTED_UNITS:
         return f"{with_article(unit.lower())} of {number}"
@@ -741,12 +646,12 @@ def executive_summary(
     if pain and proof:
         parts.append(
             sentence(
-                f"{pain_clause(pain.text, reading.audience, reading)}, and the campaign answers that with proof "
-                f"rather than promises: {reading.lower(proof.text)}"
+                f"{pain_clause(pain.text, 'they', reading)}, and the campaign answers that with proof "
+                f"rather than promises: {reading.after_colon(proof.text)}"
             )
         )
     elif pain:
-        parts.append(sentence(f"{pain_clause(pain.text, reading.audience, reading)}, and the campaign answers that"))
+        parts.append(sentence(f"{pain_clause(pain.text, 'they', reading)}, and the campaign answers that"))
     weeks = round(brief.timeline.days / 7)
     span = f"{weeks} weeks" if weeks >= 2 else f"{brief.timeline.days} days"
     when = f"Over {span}, from {reading.date(brief.timeline.start)} to {reading.date(brief.timeline.end)}"

@@ -52,8 +52,12 @@ def test_the_summary_is_a_strategist_s_paragraph_not_the_brief_read_back():
 
 
 def test_insight_sets_the_sharpest_pain_against_the_strongest_proof():
-    """The quantified pain the propositions answer, and the measured, dated proof rather than a report on request."""
-    insight = build(tallyfold_brief()).insight
+    """The pain the propositions answer, and the measured result rather than a rating or a report on request."""
+    brief = tallyfold_brief()
+    brief = with_product(
+        brief, proof_points=(*brief.product.proof_points, "Rated #1 for month-end close on G2, Fall 2026 report")
+    )
+    insight = build(brief).insight
     assert insight == (
         "For financial controllers and CFOs, month-end close drags on for two weeks: that is the problem to "
         "solve first. The strongest evidence Tallyfold Close can show is this: beta finance teams cut their "
