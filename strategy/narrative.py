@@ -698,10 +698,13 @@ def risks(reading: Reading, plans: Sequence[ChannelPlan], kpis: Sequence[KPI]) -
             )
     else:
         weeks = max(Decimal(timeline.days) / 7, Decimal(1))
-        per_channel_week = amount / len(plans) / weeks if plans else amount
-        if per_channel_week < THIN_BUDGET_PER_CHANNEL_WEEK:
+        # Once channel roles are set, only the paid channels share the media money.
+        buying = [p for p in plans if p.role == "paid"] or list(plans)
+        per_channel_week = amount / len(buying) / weeks if buying else amount
+        if buying and per_channel_week < THIN_BUDGET_PER_CHANNEL_WEEK:
             found.append(
-                f"{money(amount, brief.budget.currency, reading.language)} across {len(plans)} channels is about "
+                f"{money(amount, brief.budget.currency, reading.language)} across {len(buying)} "
+                f"{'paid ' if buying != list(plans) else ''}channels is about "
                 f"{money(per_channel_week.quantize(Decimal(1)), brief.budget.currency, reading.language)} per channel "
                 "a week: too little to buy reach everywhere, so paid money goes where the audience converts and "
                 "the other channels run on production effort."

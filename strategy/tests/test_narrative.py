@@ -257,3 +257,20 @@ def test_a_brief_without_proof_category_or_alternative_still_reads_whole():
     assert "no proof point" in strategy.insight
     assert any("no proof point the copy can use" in r for r in strategy.risks)
     assert ", ," not in strategy.executive_summary and " ." not in strategy.executive_summary
+
+
+def test_with_channel_roles_the_summary_says_where_media_money_goes_and_the_risk_counts_paid_channels():
+    brief = tallyfold_brief()
+    strategy = build(brief)
+    plans = tuple(
+        dataclasses.replace(p, role="paid" if p.channel in ("linkedin", "google_ads") else "owned")
+        for p in strategy.channel_plans
+    )
+    story = narrative.write(brief, plans, strategy.kpis)
+    assert (
+        "The £48,000 budget buys media on LinkedIn and Google Ads; X, e-mail and the blog run on production effort."
+        in (story.executive_summary)
+    )
+    thin = dataclasses.replace(brief, budget=dataclasses.replace(brief.budget, amount=Decimal("2000")))
+    risks = " ".join(narrative.write(thin, plans, strategy.kpis).risks)
+    assert "£2,000 across 2 paid channels is about £125 per channel a week" in risks
