@@ -763,6 +763,11 @@ def render_manifest(inputs: PackageInputs, files: Sequence[PackageFile], qc_repo
         },
         "approval": {
             "state": _approval_state(strategy),
+            "summary": approval_line(
+                strategy,
+                language=document_language(brief.language, brief.brand.voice_notes),
+                timezone=brief.client.timezone,
+            ),
             "by": strategy.decided_by,
             "at": _iso(strategy.decided_at),
             "notes": strategy.decision_notes,

@@ -188,3 +188,25 @@ def test_strategy_json_holds_the_strategy_and_counts_delivered_assets_per_channe
     manifest = json.loads(files["manifest.json"].content)
     assert "strategy.json" in [f["name"] for f in manifest["files"]]
     assert manifest["strategy"]["file"] == "strategy.json"
+
+
+def test_the_client_e_mail_states_the_approval_in_words_never_the_system_approver():
+    from delivery.handover import delivery_email_body
+
+    brief = make_brief(language="en-GB")
+    inputs = make_package_inputs(brief)
+    auto = approved(inputs["strategy"], by=AUTO_APPROVER)
+    package_inputs = packaging.PackageInputs(
+        package_id=uuid.uuid4(),
+        brief=brief,
+        generated_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        aicmo_version="test",
+        **{**inputs, "strategy": auto},
+    )
+    manifest = json.loads({f.name: f for f in packaging.render_package(package_inputs)}["manifest.json"].content)
+    body = delivery_email_body(client_name="Zoë", manifest=manifest, download_url="https://x.example/d", zip_size=1)
+    assert f"Strategy: version {auto.version}, approved automatically (no review requested)." in body
+    assert AUTO_APPROVER not in body
+    reviewed = dict(manifest, approval=dict(manifest["approval"], summary="Approved by Dana on 5 April 2027"))
+    body = delivery_email_body(client_name="Zoë", manifest=reviewed, download_url="https://x.example/d", zip_size=1)
+    assert "Strategy: version 2, approved by Dana on 5 April 2027." in body
