@@ -302,6 +302,17 @@ class Reading:
         return self.lower(who)
 
     @cached_property
+    def audience_placed(self) -> bool:
+        """Whether the audience's name already says where they are ("UK savers")."""
+        words = set(self.audience.split())
+        for place in self.brief.audience.locations:
+            name = clause(place.split(",")[0])
+            short = "".join(w[0] for w in name.split() if w[:1].isupper()) if " " in name else name
+            if name in self.audience or short in words:
+                return True
+        return False
+
+    @cached_property
     def product(self) -> str:
         return self.brief.product.name.strip()
 
@@ -483,7 +494,10 @@ def build_pillars(reading: Reading) -> tuple[Pillar, ...]:
             sources.append(proof.source)
         if pain:
             sources.append(pain.source)
-        message = sentence(f"{reading.product} {value_phrase(value.text, reading)}")
+        if value_shape(clause(value.text)) == "clause":
+            message = sentence(f"With {reading.product}, {_third_person(reading.lower(value.text))}")
+        else:
+            message = sentence(f"{reading.product} {value_phrase(value.text, reading)}")
         pillars.append(
             Pillar(
                 key=f"pillar-{number}",
@@ -549,6 +563,9 @@ def positioning(reading: Reading, pillars: Sequence[Pillar]) -> str:
     what = f" is {reading.category}" if reading.category else ""
     first = pillars[0] if pillars else None
     promise = f" that {value_phrase(first.value_proposition, reading)}" if first and what else ""
+    if first and what and value_shape(clause(first.value_proposition)) == "clause":
+        # A proposition that is a sentence of its own follows a colon: "...a local food bank: every $1..."
+        promise = f": {_third_person(reading.lower(first.value_proposition))}"
     if first and not what:
         promise = f" {value_phrase(first.value_proposition, reading)}"
     parts = [sentence(f"For {reading.audience}, {product}{what}{promise}")]
@@ -639,7 +656,7 @@ def executive_summary(
     if reading.category:
         named += f", {reading.category}" + ("," if reading.alternative else "")
     over = f" over {reading.alternative}" if reading.alternative else ""
-    where = f" in {reading.places}" if brief.audience.locations else ""
+    where = f" in {reading.places}" if brief.audience.locations and not reading.audience_placed else ""
     parts = [sentence(f"{brief.client.name} needs {reading.audience}{where} to {verb} {named}{over}")]
     pain = _sharpest_pain(reading)
     proof = _strongest_proof(reading, pain)

@@ -274,3 +274,23 @@ def test_with_channel_roles_the_summary_says_where_media_money_goes_and_the_risk
     thin = dataclasses.replace(brief, budget=dataclasses.replace(brief.budget, amount=Decimal("2000")))
     risks = " ".join(narrative.write(thin, plans, strategy.kpis).risks)
     assert "£2,000 across 2 paid channels is about £125 per channel a week" in risks
+
+
+def test_a_proposition_written_as_a_sentence_follows_a_colon_and_a_placed_audience_is_not_placed_twice():
+    brief = with_product(
+        tallyfold_brief(),
+        value_propositions=("Every $1 you give provides 3 meals for a neighbour", "Monthly gifts keep shelves stocked"),
+        category="local food bank",
+    )
+    brief = dataclasses.replace(
+        brief,
+        audience=dataclasses.replace(
+            brief.audience, description="UK donors aged 35 to 75", locations=("United Kingdom",)
+        ),
+    )
+    strategy = build(brief)
+    assert strategy.positioning.startswith(
+        "For UK donors, Tallyfold Close is a local food bank: every $1 they give provides 3 meals for a neighbour."
+    )
+    assert strategy.pillars[0].message == "With Tallyfold Close, every $1 they give provides 3 meals for a neighbour."
+    assert strategy.executive_summary.startswith("Tallyfold needs UK donors to choose")
