@@ -768,7 +768,8 @@ def render_manifest(inputs: PackageInputs, files: Sequence[PackageFile], qc_repo
                 language=document_language(brief.language, brief.brand.voice_notes),
                 timezone=brief.client.timezone,
             ),
-            "by": strategy.decided_by,
+            # Who decided; empty when the workflow approved by itself (the state says so).
+            "by": "" if strategy.decided_by == AUTO_APPROVER else strategy.decided_by,
             "at": _iso(strategy.decided_at),
             "notes": strategy.decision_notes,
         },

@@ -206,7 +206,8 @@ def test_the_client_e_mail_states_the_approval_in_words_never_the_system_approve
     manifest = json.loads({f.name: f for f in packaging.render_package(package_inputs)}["manifest.json"].content)
     body = delivery_email_body(client_name="Zoë", manifest=manifest, download_url="https://x.example/d", zip_size=1)
     assert f"Strategy: version {auto.version}, approved automatically (no review requested)." in body
-    assert AUTO_APPROVER not in body
+    assert AUTO_APPROVER not in body and AUTO_APPROVER not in json.dumps(manifest)
+    assert manifest["approval"]["state"] == "approved_automatically"
     reviewed = dict(manifest, approval=dict(manifest["approval"], summary="Approved by Dana on 5 April 2027"))
     body = delivery_email_body(client_name="Zoë", manifest=reviewed, download_url="https://x.example/d", zip_size=1)
     assert "Strategy: version 2, approved by Dana on 5 April 2027." in body
