@@ -105,6 +105,7 @@ _STOP_WORDS = _WORDS["stop_words"]
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians?|eses?|ish|eans?|ans?)$")
 _NOT_DEMONYMS = _WORDS["not_demonyms"]
 _ABBREVIATION_END = re.compile(r"(?:\b[ap]\.m|\betc|\bInc|\bLtd|\bCo)$")
+_OUR = re.compile(r"\b[Oo]ur\b")
 _PRONOUN_SHIFT = {"your": "their", "yours": "theirs", "yourself": "themselves", "you're": "they're"}
 _OBJECT_BEFORE_YOU = _WORDS["object_before_you"]
 _UNCOUNTED_UNITS = _WORDS["uncounted_units"]
@@ -262,8 +263,14 @@ class Reading:
         body = whole(text)
         first = body.split(" ", 1)[0]
         if first[:1].isupper() and first.lower() not in self._lower_words and first.lower() not in _COMMON_OPENERS:
-            return body
-        return self.lower(body)
+            return self.spoken_of(body)
+        return self.spoken_of(self.lower(body))
+
+    def spoken_of(self, text: str) -> str:
+        """A fact as the strategist says it: the audience in the third person ("your door" -> "their
+        door") and the client named where the brief says "our" ("by our team" -> "by Tallyfold's team")."""
+        owner = _possessive(self.brief.client.name.strip()) if self.brief.client.name.strip() else "the client's"
+        return _OUR.sub(lambda m: owner if m.group(0).islower() else capitalise(owner), _third_person(text))
 
     def ours(self, text: str) -> str:
         """Our own wording in the brief's spelling (brief facts inside it are never respelt by the
@@ -328,7 +335,7 @@ class Reading:
         alternative = self.brief.product.alternative
         if not clause(alternative) or self.banned(alternative):
             return ""
-        return _third_person(self.lower(alternative))
+        return self.spoken_of(self.lower(alternative))
 
 
 # --- Facts in the shapes a sentence needs ---------------------------------------------------
@@ -387,7 +394,7 @@ def value_phrase(value: str, reading: Reading) -> str:
     "lets them close the books...", "gives them fresh sourdough...", "works with..."."""
     body = clause(value)
     shape = value_shape(body)
-    text = _third_person(reading.lower(body))
+    text = reading.spoken_of(reading.lower(body))
     if shape == "imperative":
         return f"lets them {text}"
     if shape == "predicate":
@@ -495,7 +502,7 @@ def build_pillars(reading: Reading) -> tuple[Pillar, ...]:
         if pain:
             sources.append(pain.source)
         if value_shape(clause(value.text)) == "clause":
-            message = sentence(f"With {reading.product}, {_third_person(reading.lower(value.text))}")
+            message = sentence(f"With {reading.product}, {reading.spoken_of(reading.lower(value.text))}")
         else:
             message = sentence(f"{reading.product} {value_phrase(value.text, reading)}")
         pillars.append(
@@ -565,7 +572,7 @@ def positioning(reading: Reading, pillars: Sequence[Pillar]) -> str:
     promise = f" that {value_phrase(first.value_proposition, reading)}" if first and what else ""
     if first and what and value_shape(clause(first.value_proposition)) == "clause":
         # A proposition that is a sentence of its own follows a colon: "...a local food bank: every $1..."
-        promise = f": {_third_person(reading.lower(first.value_proposition))}"
+        promise = f": {reading.spoken_of(reading.lower(first.value_proposition))}"
     if first and not what:
         promise = f" {value_phrase(first.value_proposition, reading)}"
     parts = [sentence(f"For {reading.audience}, {product}{what}{promise}")]

@@ -294,3 +294,20 @@ def test_a_proposition_written_as_a_sentence_follows_a_colon_and_a_placed_audien
     )
     assert strategy.pillars[0].message == "With Tallyfold Close, every $1 they give provides 3 meals for a neighbour."
     assert strategy.executive_summary.startswith("Tallyfold needs UK donors to choose")
+
+
+def test_the_strategist_speaks_of_the_audience_and_names_the_client_where_the_brief_says_our():
+    brief = with_product(
+        tallyfold_brief(),
+        value_propositions=(
+            "Close the books in 4 working days",
+            "Reports checked by our team before your board sees them",
+        ),
+        proof_points=("Rated 4.9 by our customers (2026)",),
+    )
+    strategy = build(brief)
+    assert strategy.pillars[1].message == (
+        "Tallyfold Close gives them reports checked by Tallyfold's team before their board sees them."
+    )
+    assert strategy.insight.endswith("can show is this: rated 4.9 by Tallyfold's customers (2026).")
+    assert strategy.pillars[1].value_proposition == brief.product.value_propositions[1]  # the fact itself is kept
