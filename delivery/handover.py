@@ -20,7 +20,13 @@ WEBHOOK_EVENT = "package.delivered"
 
 def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], download_url: str, zip_size: int) -> str:
     strategy, approval, qc = manifest["strategy"], manifest["approval"], manifest["qc"]
-    approved = f", approved by {approval['by']} on {approval['at']}" if approval.get("by") else ""
+    # The manifest's approval in the client's words ("Approved by Dana Reviewer on 5 April 2027",
+    # "Approved automatically (no review requested)"); older manifests carry only who and when.
+    line = approval.get("summary") or ""
+    if line:
+        approved = f", {line[:1].lower()}{line[1:]}"
+    else:
+        approved = f", approved by {approval['by']} on {approval['at']}" if approval.get("by") else ""
     lines = [
         f"Hello {client_name},",
         "",
@@ -34,7 +40,7 @@ def delivery_email_body(*, client_name: str, manifest: Mapping[str, Any], downlo
     lines += [f"  - {channel}: {count}" for channel, count in manifest["assets_per_channel"].items()]
     lines += [
         "",
-        f"The package ({zip_size:,} bytes) holds the strategy (Markdown and HTML), every asset,",
+        f"The package ({zip_size:,} bytes) holds the strategy (Markdown, HTML and JSON), every asset,",
         "a content calendar (CSV and iCalendar), the QC report and a manifest with checksums.",
         "",
         "AICMO",

@@ -14,6 +14,7 @@ import html
 import io
 import json
 import posixpath
+import re
 import threading
 import uuid
 import zipfile
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import markdown
@@ -32,6 +34,8 @@ from django.core.files.storage import Storage
 
 from kernel.channels import label as channel_label
 from kernel.clock import zone_of
+from kernel.grammar import document_language, long_date
+from kernel.vocabulary import AUTO_APPROVER
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
 PACKAGES_FOLDER = "packages"
 ZIP_NAME = "package.zip"
 MANIFEST_NAME = "manifest.json"
+STRATEGY_JSON = "strategy.json"
 CALENDAR_CSV_HEADER = ("datetime", "timezone", "channel", "title", "text", "link", "hashtags", "status", "qc_score")
 
 MEDIA_TYPES = {
@@ -208,54 +213,324 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _approval_line(strategy: Strategy) -> str:
-    if strategy.decided_by and strategy.decided_at is not None:
-        return f"{strategy.status} by {strategy.decided_by} on {_iso(strategy.decided_at)}"
-    return f"{strategy.status} (no recorded decision)"
+# Statuses whose decision was an approval (a superseded version was approved before it was replaced).
+APPROVED, SUPERSEDED = "approved", "superseded"
+
+
+def _decided_day(strategy: Strategy, timezone: str) -> dt.date | None:
+    """The day of the decision in the client's time zone (UTC when the zone is unknown)."""
+    if strategy.decided_at is None:
+        return None
+    try:
+        zone: dt.tzinfo = ZoneInfo(timezone) if timezone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return strategy.decided_at.astimezone(zone).date()
+
+
+def approval_line(strategy: Strategy, *, language: str = "en", timezone: str = "") -> str:
+    """ "Approved by <name> on <date>", "Approved automatically (no review requested)" or "Not yet approved"."""
+    approved = str(strategy.status) in (APPROVED, SUPERSEDED) and bool(strategy.decided_by)
+    if not approved:
+        return "Not yet approved"
+    if strategy.decided_by == AUTO_APPROVER:
+        return "Approved automatically (no review requested)"
+    day = _decided_day(strategy, timezone)
+    return f"Approved by {strategy.decided_by}" + (f" on {long_date(day, language)}" if day else "")
+
+
+def _approval_state(strategy: Strategy) -> str:
+    line = approval_line(strategy)
+    if line.startswith("Approved automatically"):
+        return "approved_automatically"
+    return "approved" if line.startswith("Approved") else "not_approved"
 
 
 # --- Strategy -----------------------------------------------------------------------------------
 
+# A valid CSS hex colour (#abc or #aabbcc); anything else in brand.colors is ignored.
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+NEUTRAL_ACCENT = "#1f2937"
+# Headings in a brand colour must stay readable on white (WCAG's 3:1 for large text).
+MIN_HEADING_CONTRAST = 3.0
+
+
+def _planned_counts(strategy: Strategy) -> dict[str, int]:
+    """Assets planned per channel: the plan's own count, or the calendar's."""
+    return {p.channel: p.assets_planned or len(strategy.planned_for(p.channel)) for p in strategy.channel_plans}
+
+
+def _pct(value: Decimal) -> str:
+    return f"{_number(value)}%"
+
+
+def _target_text(kpi: Any) -> str:
+    unit = " ".join(str(kpi.unit).split())
+    number = f"{kpi.target:,f}".rstrip("0").rstrip(".") if "." in f"{kpi.target:f}" else f"{kpi.target:,}"
+    return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}".strip()
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table without the columns that are empty in every row."""
+    keep = [i for i in range(len(header)) if i == 0 or any(str(row[i]).strip() for row in rows)]
+    lines = ["| " + " | ".join(header[i] for i in keep) + " |", "| " + " | ".join("---" for _ in keep) + " |"]
+    lines += ["| " + " | ".join(_cell(row[i]) for i in keep) + " |" for row in rows]
+    return lines
+
+
+def _pillar_section(strategy: Strategy) -> list[str]:
+    lines = ["", "## Message hierarchy", ""]
+    if strategy.core_message:
+        lines += ["Every asset ladders up to one line:", "", f"> {' '.join(strategy.core_message.split())}", ""]
+    if not strategy.pillars:
+        return lines
+    mix = Counter(a.pillar for a in strategy.calendar)
+    total = sum(mix[p.key] for p in strategy.pillars)
+    rows = [
+        (
+            f"{n}. {p.name}",
+            p.message,
+            p.proof,
+            p.pain,
+            f"{mix[p.key]} of {total}" if total else "",
+        )
+        for n, p in enumerate(strategy.pillars, start=1)
+    ]
+    lines += _table(("Pillar", "What we say", "Evidence", "The pain it answers", "Planned assets"), rows)
+    return lines
+
+
+def _channel_section(strategy: Strategy) -> list[str]:
+    lines = ["", "## Channel plan", ""]
+    planned = _planned_counts(strategy)
+    rows = []
+    for plan in strategy.channel_plans:
+        if plan.role == "paid" or (not plan.role and plan.budget_share > 0):
+            money = f"{_pct(plan.budget_share)} of the budget"
+        else:
+            money = plan.effort or "production effort"
+        rows.append(
+            (
+                channel_label(plan.channel),
+                plan.role,
+                plan.purpose,
+                money if plan.budget_share > 0 or plan.role else (plan.effort or ""),
+                str(plan.cadence),
+                str(planned.get(plan.channel, 0)),
+            )
+        )
+    lines += _table(("Channel", "Role", "Purpose", "Budget or effort", "Cadence", "Assets planned"), rows)
+    notes = [
+        f"- **{channel_label(plan.channel)}.** {_as_sentence(plan.rationale)}"
+        for plan in strategy.channel_plans
+        if plan.rationale.strip()
+    ]
+    if notes:
+        lines += ["", "Why each channel:", "", *notes]
+    counts = [f"- {plan.cap_note}" for plan in strategy.channel_plans if plan.cap_note.strip()]
+    if counts:
+        lines += ["", "Why some channels publish less often than their cadence:", "", *counts]
+    return lines
+
+
+def _measurement_section(strategy: Strategy, language: str) -> list[str]:
+    lines = ["", "## Measurement plan", ""]
+    rows = [
+        (
+            kpi.metric[:1].upper() + kpi.metric[1:],
+            _target_text(kpi),
+            kpi.source,
+            _number(kpi.baseline) if kpi.baseline is not None else "",
+            long_date(kpi.review_date, language) if kpi.review_date else "",
+            f"{long_date(kpi.timeframe_end, language)}",
+        )
+        for kpi in strategy.kpis
+    ]
+    lines += _table(("KPI", "Target", "Source", "Baseline", "Review date", "By"), rows)
+    reasons = [
+        f"- **{kpi.metric[:1].upper() + kpi.metric[1:]}.** {_as_sentence(kpi.rationale)}"
+        for kpi in strategy.kpis
+        if kpi.rationale.strip()
+    ]
+    if reasons:
+        lines += ["", "How each target was set:", "", *reasons]
+    return lines
+
+
+def _dates_section(brief: Brief, strategy: Strategy, language: str) -> list[str]:
+    rows = [(m.date, m.name, m.description) for m in strategy.milestones]
+    occasions = Counter(a.occasion for a in strategy.calendar if a.occasion)
+    for key_date in brief.timeline.key_dates:
+        count = occasions[key_date.label]
+        what = (
+            f"{count} planned {'asset marks' if count == 1 else 'assets mark'} the day."
+            if count
+            else "A date that matters to the audience."
+        )
+        rows.append((key_date.date, key_date.label, what))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    lines = ["", "## Milestones and key dates", ""]
+    lines += _table(("Date", "What", "What happens"), [(long_date(d, language), n, w) for d, n, w in rows])
+    return lines
+
+
+def _as_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _bullets(title: str, items: Sequence[str]) -> list[str]:
+    items = [" ".join(i.split()) for i in items if i and i.strip()]
+    return ["", f"## {title}", "", *(f"- {i}" for i in items)] if items else []
+
+
+def strategy_title(brief: Brief) -> str:
+    return f"{brief.product.name.strip()}: marketing strategy"
+
 
 def render_strategy_markdown(brief: Brief, strategy: Strategy) -> str:
+    """The strategy as the client reads it, in a strategist's order, in the brief's language."""
+    language = document_language(brief.language, brief.brand.voice_notes)
+    start, end = long_date(strategy.timeline_start, language), long_date(strategy.timeline_end, language)
     lines = [
-        f"# Marketing strategy: {brief.title}",
+        f"# {strategy_title(brief)}",
         "",
+        f"- **Prepared for:** {brief.client.name}",
         f"- **Version:** {strategy.version}",
-        f"- **Status:** {_approval_line(strategy)}",
-        f"- **Timeline:** {strategy.timeline_start.isoformat()} to {strategy.timeline_end.isoformat()}",
+        f"- **Approval:** {approval_line(strategy, language=language, timezone=brief.client.timezone)}",
+        f"- **Campaign:** {start} to {end}",
     ]
-    if strategy.decision_notes:
-        lines.append(f"- **Decision notes:** {' '.join(strategy.decision_notes.split())}")
-    lines += ["", "## Executive summary", "", strategy.executive_summary]
-    lines += ["", "## Positioning", "", strategy.positioning]
-    lines += ["", "## KPIs", "", "| Metric | Target | Timeframe | Goal | Rationale |", "| --- " * 5 + "|"]
-    for kpi in strategy.kpis:
-        lines.append(
-            f"| {_cell(kpi.metric)} | {_cell(_number(kpi.target))} {_cell(kpi.unit)} "
-            f"| {kpi.timeframe_start.isoformat()} to {kpi.timeframe_end.isoformat()} "
-            f"| {_cell(kpi.goal_type)} | {_cell(kpi.rationale)} |"
-        )
-    lines += [
-        "",
-        "## Channel plan",
-        "",
-        "| Channel | Budget share | Cadence | Tactics | Asset types | Rationale |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for plan in strategy.channel_plans:
-        lines.append(
-            f"| {_cell(channel_label(plan.channel))} | {_number(plan.budget_share)}% | {_cell(plan.cadence)} "
-            f"| {_cell(', '.join(plan.tactics))} | {_cell(', '.join(plan.asset_types))} | {_cell(plan.rationale)} |"
-        )
-    lines += ["", "## Milestones", "", "| Date | Milestone | Description |", "| --- | --- | --- |"]
-    for milestone in sorted(strategy.milestones, key=lambda m: (m.date, m.name)):
-        lines.append(f"| {milestone.date.isoformat()} | {_cell(milestone.name)} | {_cell(milestone.description)} |")
-    if strategy.addressed_notes:
-        lines += ["", "## Review notes addressed", ""]
-        lines += [f"- {' '.join(note.split())}" for note in strategy.addressed_notes]
-    lines += ["", f"*Generated by {strategy.generator}.*", ""]
+    if strategy.decision_notes.strip() and strategy.decided_by != AUTO_APPROVER:
+        lines.append(f"- **Reviewer's notes:** {' '.join(strategy.decision_notes.split())}")
+    lines += ["", "## Executive summary", "", " ".join(strategy.executive_summary.split())]
+    if strategy.insight.strip():
+        lines += ["", "## Insight", "", " ".join(strategy.insight.split())]
+    lines += ["", "## Positioning", "", " ".join(strategy.positioning.split())]
+    lines += _pillar_section(strategy)
+    lines += _channel_section(strategy)
+    lines += _measurement_section(strategy, language)
+    lines += _dates_section(brief, strategy, language)
+    lines += _bullets("Risks", strategy.risks)
+    lines += _bullets("Compliance", strategy.compliance)
+    if strategy.changes or strategy.unapplied_notes:
+        lines += ["", "## What changed", ""]
+        lines += [f"- {' '.join(c.split())}" for c in strategy.changes]
+        if strategy.unapplied_notes:
+            lines += ["", "Recorded, not applied by the rule-based planner:", ""]
+            lines += [f"- {' '.join(n.split())}" for n in strategy.unapplied_notes]
+    lines.append("")
     return "\n".join(lines)
+
+
+def _number_json(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def render_strategy_json(inputs: PackageInputs) -> dict[str, Any]:
+    """The strategy as structured data; `assets_planned` per channel is the number of assets delivered."""
+    brief, strategy = inputs.brief, inputs.strategy
+    delivered = Counter(d.channel for d in inputs.drafts)
+    mix = Counter(d.pillar for d in inputs.drafts)
+    return {
+        "strategy_id": str(strategy.id),
+        "brief_id": str(strategy.brief_id),
+        "version": strategy.version,
+        "status": str(strategy.status),
+        "approval": {
+            "state": _approval_state(strategy),
+            "by": "" if strategy.decided_by == AUTO_APPROVER else strategy.decided_by,
+            "at": _iso(strategy.decided_at),
+        },
+        "timeline": {
+            "start": strategy.timeline_start.isoformat(),
+            "end": strategy.timeline_end.isoformat(),
+            "launch": (brief.timeline.launch or brief.timeline.start).isoformat(),
+        },
+        "executive_summary": strategy.executive_summary,
+        "insight": strategy.insight,
+        "positioning": strategy.positioning,
+        "core_message": strategy.core_message,
+        "pillars": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "message": p.message,
+                "value_proposition": p.value_proposition,
+                "proof": p.proof,
+                "pain": p.pain,
+                "sources": list(p.sources),
+                "assets_delivered": mix[p.key],
+            }
+            for p in strategy.pillars
+        ],
+        "channel_plans": [
+            {
+                "channel": p.channel,
+                "role": p.role,
+                "purpose": p.purpose,
+                "budget_share": _number_json(p.budget_share),
+                "effort": p.effort,
+                "cadence": {"posts": p.cadence.posts, "period": p.cadence.period},
+                "assets_planned": delivered[p.channel],
+                "cap_note": p.cap_note,
+                "tactics": list(p.tactics),
+                "asset_types": list(p.asset_types),
+                "rationale": p.rationale,
+            }
+            for p in strategy.channel_plans
+        ],
+        "kpis": [
+            {
+                "metric": k.metric,
+                "target": _number_json(k.target),
+                "unit": k.unit,
+                "source": k.source,
+                "baseline": _number_json(k.baseline),
+                "review_date": k.review_date.isoformat() if k.review_date else None,
+                "timeframe_start": k.timeframe_start.isoformat(),
+                "timeframe_end": k.timeframe_end.isoformat(),
+                "goal_type": k.goal_type,
+                "rationale": k.rationale,
+            }
+            for k in strategy.kpis
+        ],
+        "milestones": [
+            {"name": m.name, "date": m.date.isoformat(), "description": m.description}
+            for m in sorted(strategy.milestones, key=lambda m: (m.date, m.name))
+        ],
+        "key_dates": [
+            {"date": k.date.isoformat(), "label": k.label}
+            for k in sorted(brief.timeline.key_dates, key=lambda k: (k.date, k.label))
+        ],
+        "risks": list(strategy.risks),
+        "compliance": list(strategy.compliance),
+        "changes": list(strategy.changes),
+        "unapplied_notes": list(strategy.unapplied_notes),
+    }
+
+
+def _luminance(hex_colour: str) -> float:
+    digits = hex_colour[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def accent_colour(colors: Sequence[str]) -> str:
+    """The brand colour for headings and accents: the first valid hex colour readable on white
+    (the next one when the first is too light), else a neutral dark grey."""
+    valid = [c.strip() for c in colors if isinstance(c, str) and HEX_COLOUR.match(c.strip())]
+    for colour in valid:
+        if 1.05 / (_luminance(colour) + 0.05) >= MIN_HEADING_CONTRAST:
+            return colour.lower()
+    return NEUTRAL_ACCENT
 
 
 _converters = threading.local()
@@ -282,9 +557,11 @@ def sanitize_html(fragment: str) -> str:
     return nh3.clean(fragment, tags=set(HTML_TAGS), url_schemes=set(HTML_URL_SCHEMES))
 
 
-def render_strategy_html(markdown_text: str, *, title: str, language: str) -> str:
-    """A complete, sanitized HTML document from the strategy's Markdown; it loads no external resource."""
+def render_strategy_html(markdown_text: str, *, title: str, language: str, colors: Sequence[str] = ()) -> str:
+    """A complete, sanitized HTML document from the strategy's Markdown in the brand's colour; it
+    loads no external resource."""
     body = sanitize_html(_markdown_to_html(markdown_text))
+    accent = accent_colour(colors)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(language or "en")}">\n'
@@ -294,8 +571,10 @@ def render_strategy_html(markdown_text: str, *, title: str, language: str) -> st
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;"
-        "padding:.4rem;text-align:left;vertical-align:top}</style>\n"
+        f"line-height:1.5;color:#1a1a1a}}h1,h2,h3{{color:{accent}}}h1{{border-bottom:3px solid {accent};"
+        f"padding-bottom:.3rem}}blockquote{{border-left:4px solid {accent};margin:1rem 0;padding:.2rem 1rem;"
+        "font-size:1.15rem}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;"
+        f"padding:.4rem;text-align:left;vertical-align:top}}th{{border-bottom:2px solid {accent}}}</style>\n"
         "</head>\n"
         f"<body>\n{body}\n</body>\n"
         "</html>\n"
@@ -505,9 +784,21 @@ def render_manifest(inputs: PackageInputs, files: Sequence[PackageFile], qc_repo
             "client": brief.client.name,
             "product": brief.product.name,
         },
-        "strategy": {"id": str(strategy.id), "version": strategy.version, "status": str(strategy.status)},
+        "strategy": {
+            "id": str(strategy.id),
+            "version": strategy.version,
+            "status": str(strategy.status),
+            "file": STRATEGY_JSON,
+        },
         "approval": {
-            "by": strategy.decided_by,
+            "state": _approval_state(strategy),
+            "summary": approval_line(
+                strategy,
+                language=document_language(brief.language, brief.brand.voice_notes),
+                timezone=brief.client.timezone,
+            ),
+            # Who decided; empty when the workflow approved by itself (the state says so).
+            "by": "" if strategy.decided_by == AUTO_APPROVER else strategy.decided_by,
             "at": _iso(strategy.decided_at),
             "notes": strategy.decision_notes,
         },
@@ -526,11 +817,20 @@ def render_package(inputs: PackageInputs) -> list[PackageFile]:
     """Every file of the package in its fixed order, manifest.json last (it lists the others)."""
     brief, strategy = inputs.brief, inputs.strategy
     strategy_md = render_strategy_markdown(brief, strategy)
-    title = f"Marketing strategy: {brief.title} (version {strategy.version})"
+    title = f"{strategy_title(brief)} (version {strategy.version})"
     qc_by_draft = inputs.qc_by_draft
     files = [
         PackageFile("strategy.md", strategy_md.encode("utf-8")),
-        PackageFile("strategy.html", render_strategy_html(strategy_md, title=title, language=brief.language).encode()),
+        PackageFile(
+            "strategy.html",
+            render_strategy_html(
+                strategy_md,
+                title=title,
+                language=document_language(brief.language, brief.brand.voice_notes),
+                colors=brief.brand.colors,
+            ).encode(),
+        ),
+        PackageFile(STRATEGY_JSON, _json_bytes(render_strategy_json(inputs))),
         *(
             file
             for d in inputs.ordered_drafts

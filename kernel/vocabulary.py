@@ -79,3 +79,7 @@ FORBIDDEN_VERBS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
     }
 )
+
+# Who "decides" a strategy the workflow approves by itself (a run that asks for no review): the
+# client documents say "Approved automatically (no review requested)" for it, not this name.
+AUTO_APPROVER = "aicmo (approval not required by this run)"

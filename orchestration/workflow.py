@@ -24,13 +24,13 @@ from django.conf import settings
 from config import registry
 from delivery import services as delivery
 from kernel.errors import PermanentStepError
+from kernel.vocabulary import AUTO_APPROVER
 from onboarding import services as onboarding
 from orchestration.saga import OnFailure, SagaDefinition, Step, StepContext, WaitForInput
 from production import services as production
 from strategy import services as strategy
 
 CLIENT_DELIVERY = "client_delivery"
-AUTO_APPROVER = "aicmo (approval not required by this run)"
 
 STRATEGY_REJECTED = "strategy version {version} was rejected by {by}: {notes}"
 

@@ -241,10 +241,26 @@ def _cell_text(value: Any) -> str:
     return "; ".join(value) if isinstance(value, tuple | list) else str(value)
 
 
+# The strategy's prose, compared word by word: (context key, heading, Strategy attribute).
+COMPARED_TEXTS = (
+    ("summary", "Executive summary", "executive_summary"),
+    ("insight", "Insight", "insight"),
+    ("core_message", "Core message", "core_message"),
+    ("positioning", "Positioning", "positioning"),
+)
+
+
+def _text_change(heading: str, old: str, new: str) -> dict[str, Any]:
+    marked_old, marked_new = word_diff(old, new)
+    return {"heading": heading, "old": marked_old, "new": marked_new, "changed": old != new}
+
+
 def strategy_comparison(old: Strategy, new: Strategy) -> dict[str, Any]:
     """Everything the compare page shows: both texts with word changes marked, and each table row by row."""
-    summary_old, summary_new = word_diff(old.executive_summary, new.executive_summary)
-    positioning_old, positioning_new = word_diff(old.positioning, new.positioning)
+    texts = {
+        slug: _text_change(heading, getattr(old, attribute), getattr(new, attribute))
+        for slug, heading, attribute in COMPARED_TEXTS
+    }
     tables = [
         {
             "slug": "kpis",
@@ -295,12 +311,11 @@ def strategy_comparison(old: Strategy, new: Strategy) -> dict[str, Any]:
         },
     ]
     return {
-        "summary": {"old": summary_old, "new": summary_new, "changed": old.executive_summary != new.executive_summary},
-        "positioning": {"old": positioning_old, "new": positioning_new, "changed": old.positioning != new.positioning},
+        **texts,
+        "texts": list(texts.values()),
         "tables": tables,
         "changes": [
-            *(["executive summary"] if old.executive_summary != new.executive_summary else []),
-            *(["positioning"] if old.positioning != new.positioning else []),
+            *(text["heading"].lower() for text in texts.values() if text["changed"]),
             *(t["heading"] for t in tables if any(row["state"] != "same" for row in t["rows"])),
         ],
     }

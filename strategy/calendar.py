@@ -39,6 +39,7 @@ import yaml
 from kernel.channels import default_asset_type
 from kernel.channels import label as channel_label
 from kernel.clock import zone_of
+from kernel.grammar import long_date
 from strategy.domain import ChannelPlan, Pillar, PlannedAsset, Strategy
 
 DATA_FILE = Path(__file__).with_name("data") / "calendar.yaml"
@@ -73,6 +74,8 @@ class CalendarInputs:
     offer_expires: dt.date | None = None
     hashtags: tuple[str, ...] = ()
     seed: str = ""
+    # The document language, for the dates in the sentences the plan shows the client.
+    language: str = "en"
 
     @property
     def first_day(self) -> dt.date:
@@ -185,8 +188,8 @@ def channel_count(plan: ChannelPlan, inputs: CalendarInputs, key_days: int, capa
     return ChannelCount(
         count,
         f"{label}: {_plural(plan.cadence.posts, unit)} a {plan.cadence.period} over {span} "
-        f"(launch on {first.isoformat()} to {end.isoformat()}) would be {asked:,}; this plan produces "
-        f"{count:,} ({reason}), spread over the whole campaign.",
+        f"(from launch on {long_date(first, inputs.language)} to {long_date(end, inputs.language)}) "
+        f"would be {asked:,}; this plan produces {count:,} ({reason}), spread over the whole campaign.",
     )
 
 

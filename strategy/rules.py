@@ -9,7 +9,6 @@ are the documented benchmarks below, used when the brief gives no target of its 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,14 +20,14 @@ from uuid import UUID
 from kernel.channels import CHANNEL_CATALOGUE, default_asset_type
 from kernel.channels import label as channel_label
 from kernel.errors import PermanentStepError
-from strategy import revisions
+from kernel.grammar import document_language
+from strategy import narrative, revisions
 from strategy.calendar import CalendarInputs, build_calendar, calendar_violations
 from strategy.domain import (
     KPI,
     Cadence,
     ChannelPlan,
     Milestone,
-    Pillar,
     RevisionRequest,
     Strategy,
     StrategyStatus,
@@ -450,104 +449,8 @@ def calendar_inputs(brief: Brief) -> CalendarInputs:
         offer_expires=brief.product.offer_expires,
         hashtags=tuple(brief.brand.hashtags),
         seed=brief.fingerprint or str(brief.id),
+        language=document_language(brief.language, brief.brand.voice_notes),
     )
-
-
-def _sentence(label: str, items: Sequence[str]) -> str:
-    items = [i.strip() for i in items if i and i.strip()]
-    return f"{label}: {'; '.join(items)}." if items else ""
-
-
-def _goal_phrase(goal: Goal) -> str:
-    target = f", target {goal.target:,} {goal.unit}".rstrip() if goal.target is not None else ""
-    return f"{goal.description} ({goal.type}{target})"
-
-
-def _executive_summary(brief: Brief, plans: Sequence[ChannelPlan]) -> str:
-    client, product, audience = brief.client, brief.product, brief.audience
-    who = client.name + (f" ({client.industry})" if client.industry else "")
-    where = f" in {', '.join(audience.locations)}" if audience.locations else ""
-    budget = ""
-    if brief.budget.amount is not None:
-        budget = f" with a budget of {brief.budget.amount:,} {brief.budget.currency}".rstrip()
-    channels = ", ".join(f"{channel_label(p.channel)} {p.budget_share}%" for p in plans)
-    parts = [
-        f"{who} brings {product.name} to {audience.description}{where}.",
-        f"{product.name}: {product.description.strip().rstrip('.')}." if product.description.strip() else "",
-        _sentence("Their pains", audience.pains),
-        _sentence("In their words", [f'"{p}"' for p in audience.phrases]),
-        _sentence("Value propositions", product.value_propositions),
-        _sentence("Proof points", product.proof_points),
-        _sentence("Offer", [product.offer]),
-        _sentence("Goals", [_goal_phrase(g) for g in brief.goals]),
-        f"The campaign runs from {brief.timeline.start.isoformat()} to {brief.timeline.end.isoformat()}"
-        f" ({brief.timeline.days} days){budget}, on {channels}.",
-    ]
-    return " ".join(p for p in parts if p)
-
-
-def _positioning(brief: Brief) -> str:
-    product, audience = brief.product, brief.audience
-    who = f"For {audience.description}"
-    if audience.pains:
-        who += f" facing {audience.pains[0]}"
-    promise = product.value_propositions[0] if product.value_propositions else product.description.strip()
-    text = f"{who}, {product.name}" + (f": {promise.rstrip('.')}" if promise else "") + "."
-    if product.proof_points:
-        text += f" Proof: {product.proof_points[0].rstrip('.')}."
-    return text
-
-
-PILLAR_COUNT = 3
-_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _words_of(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(text)}
-
-
-def _closest(text: str, candidates: Sequence[tuple[int, str]], used: set[int]) -> tuple[int, str] | None:
-    """The candidate sharing the most words with `text` (unused ones first, then any), or None."""
-    if not candidates:
-        return None
-    words = _words_of(text)
-    ranked = sorted(candidates, key=lambda c: (c[0] in used, -len(words & _words_of(c[1])), c[0]))
-    return ranked[0]
-
-
-def _pillars(brief: Brief) -> tuple[Pillar, ...]:
-    """Up to three pillars: each value proposition with the proof and the pain closest to it."""
-    product, audience = brief.product, brief.audience
-    values = list(enumerate(product.value_propositions))[:PILLAR_COUNT]
-    if not values and product.description.strip():
-        values = [(-1, product.description.strip())]
-    proofs = list(enumerate(product.proof_points))
-    pains = list(enumerate(audience.pains))
-    used_proofs: set[int] = set()
-    used_pains: set[int] = set()
-    pillars = []
-    for number, (index, value) in enumerate(values, start=1):
-        sources = [f"product.value_propositions[{index}]" if index >= 0 else "product.description"]
-        proof = _closest(value, proofs, used_proofs)
-        pain = _closest(value, pains, used_pains)
-        if proof:
-            used_proofs.add(proof[0])
-            sources.append(f"product.proof_points[{proof[0]}]")
-        if pain:
-            used_pains.add(pain[0])
-            sources.append(f"audience.pains[{pain[0]}]")
-        pillars.append(
-            Pillar(
-                key=f"pillar-{number}",
-                name=value.strip().rstrip("."),
-                message=value.strip().rstrip(".") + ".",
-                value_proposition=value.strip(),
-                proof=proof[1].strip() if proof else "",
-                pain=pain[1].strip() if pain else "",
-                sources=tuple(sources),
-            )
-        )
-    return tuple(pillars)
 
 
 def _input_problems(brief: Brief) -> list[str]:
@@ -585,7 +488,7 @@ def build_strategy(
     revision = revisions.revise_plan(
         requests,
         channels=brief.channels,
-        pillars=_pillars(brief),
+        pillars=narrative.build_pillars(narrative.Reading(brief)),
         shares=lambda channels, factors: budget_shares(brief, channels, factors),
     )
     brief = dataclasses.replace(brief, channels=tuple(revision.channels))
@@ -596,13 +499,14 @@ def build_strategy(
     kpis, kpi_changes, kpis_not_applied = revisions.revise_kpis(
         requests, _kpis(brief), lambda metric: _added_kpi(brief, _kpis(brief), metric)
     )
+    story = narrative.write(brief, plans, kpis, pillars)
     strategy = Strategy(
         id=strategy_id,
         brief_id=brief.id,
         version=version,
         status=StrategyStatus.DRAFT,
-        executive_summary=_executive_summary(brief, plans),
-        positioning=_positioning(brief),
+        executive_summary=story.executive_summary,
+        positioning=story.positioning,
         kpis=kpis,
         channel_plans=plans,
         milestones=_milestones(brief, brief.channels),
@@ -612,11 +516,16 @@ def build_strategy(
         generator=GENERATOR,
         pillars=pillars,
         calendar=calendar.assets,
+        insight=story.insight,
+        core_message=story.core_message,
+        risks=story.risks,
+        compliance=story.compliance,
         tone=revision.tone,
         changes=(*revision.changes, *kpi_changes),
         unapplied_notes=revisions.dedupe([*notes, *revision.not_applied, *kpis_not_applied]),
     )
     violations = check_invariants(strategy) + calendar_violations(strategy, first_day=brief.timeline.first_publish_day)
+    violations += narrative.banned_term_violations(strategy, brief.brand.banned_terms, brief.brand.allowed_phrases)
     if violations:
         raise StrategyInvariantError(violations)
     return strategy

@@ -104,7 +104,9 @@ def test_a_chicago_brief_keeps_the_plan_in_csv_ics_and_content(tmp_path, setting
         else:
             assert plan.assets_planned == asked and plan.cap_note == ""
     [x_plan] = [p for p in strategy.channel_plans if p.channel == "x"]
-    assert x_plan.cap_note.startswith("X: 3 posts a day over 84 days (launch on 2027-03-01 to 2027-05-23) would be 252")
+    assert x_plan.cap_note.startswith(
+        "X: 3 posts a day over 84 days (from launch on March 1, 2027 to May 23, 2027) would be 252"
+    )
 
     # and: no channel posts twice on one day unless its cadence is several a day
     for channel in delivered:

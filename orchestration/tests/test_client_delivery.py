@@ -68,14 +68,16 @@ def test_happy_path_completes_every_step_in_order_and_leaves_a_package(runs, med
 
 
 def test_qc_failure_compensates_in_reverse_and_leaves_nothing(runs, media_root):
-    """A banned term the product name needs fails QC; the run's finished steps are undone in reverse
-    and nothing of it remains, while an earlier successful run of another brief is untouched."""
+    """A banned term the copy cannot avoid (the e-mail footer's postal address needs it, the strategy
+    never says it) fails QC; the run's finished steps are undone in reverse and nothing of it remains,
+    while an earlier successful run of another brief is untouched."""
     # given an earlier successful run of another brief
     earlier = run_intake(runs, intake("local-bakery"))
     before = leftovers(earlier.id, earlier.brief_id, media_root)
-    # when a brief bans a word of its own product name
+    # when a brief bans a word of its own postal address
     data = intake("b2b-saas-launch")
-    banned_word = data["product"]["name"].split()[0]
+    banned_word = "Clerkenwell"
+    assert banned_word in data["client"]["postal_address"]
     data["brand"]["banned_terms"] = [*data["brand"].get("banned_terms", []), banned_word]
     failed = run_intake(runs, data)
     # then

@@ -175,14 +175,16 @@ def test_unreadable_json_and_unknown_brief_id_exit_2(tmp_path):
 
 
 def test_a_failing_run_exits_1_and_names_the_step(tmp_path, media_root):
-    """A brief that bans a word of its own product name fails QC: exit 1, compensated, no package."""
+    """A brief that bans a word of its own product name cannot have a strategy (its prose names the
+    product): exit 1, compensated, the step and the banned term named, no package."""
     data = intake("b2b-saas-launch")
     data["brand"]["banned_terms"] = [*data["brand"].get("banned_terms", []), data["product"]["name"].split()[0]]
     code, out, _ = run(write(tmp_path, data), "--json")
     report = json.loads(out)
     assert code == 1
     assert report["status"] == "compensated"
-    assert report["error"]["step"] == "check_quality"
+    assert report["error"]["step"] == "generate_strategy"
+    assert "uses the banned term 'Tallyfold'" in json.dumps(report["error"])
     assert report["package"] is None
 
 

@@ -14,40 +14,30 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from kernel.clock import zone_of
+from kernel.grammar import (
+    RELATIVE,
+    base_verb,
+    capitalise,
+    category_phrase,
+    clause,
+    lower_first,
+    pain_shape,
+    proper_nouns,
+    sentence,
+    value_shape,
+)
 from production.qc.rules.duplicates import brief_text, fact_grams
-from production.writer.grammar import base_verb, capitalise, clause, sentence, with_article, words
-
-LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
-
-
-@lru_cache(maxsize=1)
-def _lexicon_file() -> dict[str, list[str]]:
-    return yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
-
-
-def _lexicon(name: str) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in _lexicon_file()[name])
-
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
     from strategy.domain import Pillar
 
-# Third-person verbs a pain typed without its subject starts with ("Loses motivation...").
-_PREDICATE_VERBS = _lexicon("predicate_verbs")
-# Adjectives a pain may start with ("Worried about picking the wrong fund").
-_ADJECTIVES = _lexicon("pain_adjectives")
-# Verbs a value proposition may start with as an imperative ("Close the books in 4 days").
-_IMPERATIVES = _lexicon("imperative_verbs")
-# Verbs after a short subject that make a value proposition a full clause ("Your data stays in the EU").
-_FINITE = _lexicon("finite_verbs")
-_RELATIVE = frozenset({"that", "which", "who", "whose", "where", "when"})
+# Re-exported: the writer and its tests read them from here.
+__all__ = ["Fact", "Facts", "Pain", "Quote", "Value", "category_phrase", "facts_of", "is_praise", "lower_first"]
+
 _PRONOUNS = {
     "their": "your",
     "they": "you",
@@ -60,8 +50,6 @@ _PRONOUNS = {
     "himself": "yourself",
     "herself": "yourself",
 }
-# Nouns that take no indefinite article ("month-end close software", not "a ... software").
-_MASS_NOUNS = _lexicon("mass_nouns")
 # Words that mark a customer phrase as praise, not a complaint ("worth the wait").
 _PRAISE = re.compile(
     r"\b(?:worth|love|loved|loving|best|favou?rite|amazing|great|delicious|ritual|perfect|wonderful|recommend|"
@@ -83,21 +71,6 @@ def _shift_pronouns(text: str) -> str:
     return " ".join(_PRONOUNS.get(w.lower(), w) for w in text.split(" "))
 
 
-def lower_first(text: str, proper: frozenset[str]) -> str:
-    """`text` with its first letter lowered unless it starts with a name, a proper noun or an acronym.
-
-    `proper` holds whole names ("Tallyfold Close") and words the brief capitalises mid-sentence.
-    """
-    if any(" " in name and text.startswith(name) for name in proper):
-        return text
-    first = text.split(" ", 1)[0]
-    bare = first.strip("“”\"'(")
-    acronym = len(bare) > 1 and bare.isupper()
-    if not bare or bare in proper or acronym or any(c.isupper() for c in bare[1:]) or bare[0].isdigit():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 @dataclass(frozen=True)
 class Pain:
     """A pain of the audience and the sentences it can become."""
@@ -110,18 +83,7 @@ class Pain:
     @classmethod
     def of(cls, fact: Fact, proper: frozenset[str]) -> Pain:
         body = clause(fact.text)
-        first = body.split(" ", 1)[0].lower()
-        if first in ("no", "not", "too") or body.lower().startswith("never enough"):
-            shape = "no"
-        elif first in _PREDICATE_VERBS or (first.endswith("s") and first[:-1] in _IMPERATIVES):
-            shape = "predicate"
-        elif first in _ADJECTIVES or (first.endswith("ed") and len(first) > 4):
-            shape = "adjective"
-        elif first.endswith("ing") and len(first) > 4 and not _has_verb(body.split()[1:6]):
-            shape = "gerund"
-        else:
-            shape = "clause"
-        return cls(fact=fact, shape=shape, body=body, proper=proper)
+        return cls(fact=fact, shape=pain_shape(body), body=body, proper=proper)
 
     @cached_property
     def _rest(self) -> str:
@@ -145,7 +107,7 @@ class Pain:
         if self.shape == "gerund":
             return f"Still {self._lower}?"
         match = re.match(r"^((?:\S+\s){0,4}?\S+)\s(is|are)\s(.+)$", self.body)
-        if match and not (set(match.group(1).lower().split()) & _RELATIVE):
+        if match and not (set(match.group(1).lower().split()) & RELATIVE):
             subject = lower_first(match.group(1), self.proper)
             return f"{capitalise(match.group(2))} {subject} {match.group(3)}?"
         return None
@@ -186,15 +148,7 @@ class Value:
     @classmethod
     def of(cls, fact: Fact, proper: frozenset[str]) -> Value:
         body = clause(fact.text)
-        tokens = body.split()
-        first = tokens[0].lower() if tokens else ""
-        if first in _IMPERATIVES:
-            shape = "imperative"
-        elif first in _PREDICATE_VERBS or (first.endswith("s") and first[:-1] in _IMPERATIVES):
-            shape = "predicate"
-        else:
-            shape = "clause" if _finite_verb_at(tokens) else "noun"
-        return cls(fact=fact, shape=shape, body=body, proper=proper)
+        return cls(fact=fact, shape=value_shape(body), body=body, proper=proper)
 
     @property
     def text(self) -> str:
@@ -249,48 +203,9 @@ class Quote:
         return f"“{text}”"
 
 
-_DETERMINERS = _lexicon("determiners")
-_PRONOUNS_SUBJECT = _lexicon("subject_pronouns")
-_MODALS = _lexicon("modals")
-
-
-def _finite_verb_at(tokens: list[str]) -> bool:
-    """A finite verb among the first words after the subject ("Monthly gifts keep shelves stocked",
-    "Every $1 you give provides 3 meals"), not a relative clause ("A plan that adapts") nor a
-    relative without its pronoun ("workouts you can do")."""
-    for index, token in enumerate(tokens[1:6], start=1):
-        word, before = token.lower().strip(",;:"), tokens[index - 1].lower()
-        if word in _RELATIVE:
-            return False
-        if before in _DETERMINERS:
-            continue
-        verb = word in _FINITE or word in _IMPERATIVES or (word.endswith("s") and word[:-1] in _IMPERATIVES)
-        if not verb:
-            continue
-        two_back = tokens[index - 2].lower() if index >= 2 else ""
-        # "you give" / "you can do" inside the subject: a relative without its pronoun, not the verb.
-        if before in _PRONOUNS_SUBJECT or (before in _MODALS and two_back in _PRONOUNS_SUBJECT):
-            continue
-        return True
-    return False
-
-
 def is_praise(text: str) -> bool:
     text = text.strip()
     return bool(_PRAISE.search(text)) and not _NEGATION.search(text) and not text.endswith("?")
-
-
-def _has_verb(tokens: list[str]) -> bool:
-    return any(t.lower() in _FINITE or t.lower() in _PREDICATE_VERBS for t in tokens)
-
-
-def category_phrase(category: str) -> str:
-    """ "a month-end close tool" or "month-end close software": a category with the article it takes."""
-    category = clause(category)
-    if not category:
-        return ""
-    last = category.split()[-1].lower()
-    return category if last in _MASS_NOUNS or last.endswith("s") else with_article(category)
 
 
 @dataclass(frozen=True)
@@ -376,28 +291,16 @@ _RESERVED_LINK = re.compile(
 
 def _proper_nouns(brief: Brief) -> frozenset[str]:
     """Words the brief writes with a capital mid-sentence, plus its names: never lower-cased."""
-    found: set[str] = set()
-    names = [brief.client.name, brief.product.name, *brief.audience.locations]
-    for name in names:
-        found.add(name.strip())
-        tokens = [w for w in words(name) if w[:1].isupper()]
-        # A one-word name is a proper noun; words of longer names count only as the whole name.
-        if len(tokens) == 1:
-            found.add(tokens[0])
-    texts = [
-        brief.product.description,
-        *brief.product.value_propositions,
-        *brief.product.proof_points,
-        *brief.audience.pains,
-        brief.product.offer,
-    ]
-    for text in texts:
-        tokens = text.split()
-        for token in tokens[1:]:
-            bare = token.strip(",.;:()“”\"'")
-            if bare[:1].isupper():
-                found.add(bare)
-    return frozenset(found)
+    return proper_nouns(
+        names=[brief.client.name, brief.product.name, *brief.audience.locations],
+        texts=[
+            brief.product.description,
+            *brief.product.value_propositions,
+            *brief.product.proof_points,
+            *brief.audience.pains,
+            brief.product.offer,
+        ],
+    )
 
 
 @lru_cache(maxsize=64)

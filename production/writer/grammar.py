@@ -1,230 +1,39 @@
-"""English grammar the writer needs, delegated to maintained libraries where they do it well.
+"""The writer's grammar: shared with the strategy, so it lives in `kernel.grammar` (re-exported here)."""
 
-Articles and verb forms come from `inflect`, lists and dates from Babel (per `language`), and the
-few spelling differences between British and American English that our own phrase banks can
-contain are mapped here (brief facts are never respelt: they are the client's words).
-"""
+from kernel.grammar import (
+    SENTENCE_SPLIT,
+    babel_locale,
+    base_verb,
+    british,
+    capitalise,
+    clause,
+    day_month,
+    is_british,
+    join_list,
+    long_date,
+    sentence,
+    slug,
+    split_sentences,
+    uncontracted,
+    with_article,
+    words,
+)
 
-from __future__ import annotations
-
-import re
-from datetime import date
-from functools import lru_cache
-from typing import Any
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.lists import format_list
-
-# Our banks are written in American spelling; these are the words they use that British English spells otherwise.
-_GB_SPELLING = {
-    "organize": "organise",
-    "organized": "organised",
-    "organizing": "organising",
-    "color": "colour",
-    "colors": "colours",
-    "favorite": "favourite",
-    "favorites": "favourites",
-    "program": "programme",
-    "programs": "programmes",
-    "center": "centre",
-    "neighbor": "neighbour",
-    "neighbors": "neighbours",
-    "neighborhood": "neighbourhood",
-    "realize": "realise",
-    "realized": "realised",
-    "prioritize": "prioritise",
-    "recognize": "recognise",
-    "behavior": "behaviour",
-    "analyze": "analyse",
-    "catalog": "catalogue",
-    "personalized": "personalised",
-    "summarize": "summarise",
-    "minimize": "minimise",
-    "optimize": "optimise",
-    "labor": "labour",
-    "honor": "honour",
-    "savor": "savour",
-    "flavor": "flavour",
-    "flavors": "flavours",
-    "enroll": "enrol",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "traveling": "travelling",
-    "fulfill": "fulfil",
-    "gray": "grey",
-}
-_GB_WORD = re.compile(r"\b(" + "|".join(sorted(_GB_SPELLING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-# Regions whose English follows British spelling.
-_BRITISH_REGIONS = frozenset({"GB", "UK", "IE", "AU", "NZ", "ZA", "IN", "SG", "MT", "HK"})
-_CONTRACTIONS = {
-    "you'll": "you will",
-    "you're": "you are",
-    "you've": "you have",
-    "you'd": "you would",
-    "we'll": "we will",
-    "we're": "we are",
-    "we've": "we have",
-    "it's": "it is",
-    "that's": "that is",
-    "there's": "there is",
-    "here's": "here is",
-    "what's": "what is",
-    "don't": "do not",
-    "doesn't": "does not",
-    "didn't": "did not",
-    "isn't": "is not",
-    "aren't": "are not",
-    "won't": "will not",
-    "can't": "cannot",
-    "shouldn't": "should not",
-    "wouldn't": "would not",
-    "let's": "let us",
-    "who's": "who is",
-    "haven't": "have not",
-    "we'd": "we would",
-    "they're": "they are",
-    "they'll": "they will",
-    "i'm": "I am",
-    "i'd": "I would",
-    "you'd've": "you would have",
-    "hasn't": "has not",
-    "needn't": "need not",
-    "couldn't": "could not",
-    "wasn't": "was not",
-    "weren't": "were not",
-    "there'll": "there will",
-    "it'll": "it will",
-    "that'll": "that will",
-}
-_CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS) + r")\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _inflect() -> Any:
-    """The inflect engine, built on first use (importing inflect takes about a third of a second).
-
-    Pinned to 6.2: inflect 7 instruments itself with typeguard on import, which costs two to four
-    seconds per process (every worker, every `run_workflow`) for the same answers."""
-    import inflect
-
-    return inflect.engine()
-
-
-@lru_cache(maxsize=8192)
-def with_article(phrase: str) -> str:
-    """ "an ISA", "a 10-minute workout", "an hour": the indefinite article inflect chooses."""
-    return _inflect().a(phrase)
-
-
-@lru_cache(maxsize=4096)
-def base_verb(verb: str) -> str:
-    """The plain form of a third-person verb ("loses" -> "lose", "worries" -> "worry")."""
-    lower = verb.lower()
-    if lower in ("is", "has", "does"):
-        return {"is": "are", "has": "have", "does": "do"}[lower]
-    return _inflect().plural_verb(lower)
-
-
-@lru_cache(maxsize=64)
-def babel_locale(language: str) -> Locale:
-    """The Babel locale for a BCP 47 tag ("en-GB" -> en_GB); plain English when it is unknown."""
-    try:
-        return Locale.parse(language.replace("-", "_")) if language else Locale("en")
-    except (ValueError, UnknownLocaleError):
-        return Locale("en")
-
-
-def is_british(language: str, *, voice_says_british: bool = False) -> bool:
-    if voice_says_british:
-        return True
-    locale = babel_locale(language)
-    return locale.language == "en" and (locale.territory or "") in _BRITISH_REGIONS
-
-
-@lru_cache(maxsize=4096)
-def british(text: str) -> str:
-    """Our own wording in British spelling."""
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        new = _GB_SPELLING[word.lower()]
-        return new[:1].upper() + new[1:] if word[:1].isupper() else new
-
-    return _GB_WORD.sub(swap, text)
-
-
-@lru_cache(maxsize=4096)
-def uncontracted(text: str) -> str:
-    """Our own wording without contractions, for formal voices."""
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        new = _CONTRACTIONS[word.lower().replace("’", "'")]
-        return new[:1].upper() + new[1:] if word[:1].isupper() else new
-
-    return _CONTRACTION.sub(swap, text)
-
-
-def join_list(items: list[str], language: str) -> str:
-    """ "a, b and c" (en-GB) or "a, b, and c" (en-US): the locale's list pattern."""
-    items = [i for i in items if i]
-    if not items:
-        return ""
-    return format_list(items, locale=babel_locale(language))
-
-
-@lru_cache(maxsize=1024)
-def long_date(day: date, language: str) -> str:
-    """ "5 April 2027" (en-GB) or "April 5, 2027" (en-US)."""
-    return format_date(day, format="long", locale=babel_locale(language))
-
-
-@lru_cache(maxsize=1024)
-def day_month(day: date, language: str) -> str:
-    """ "5 April" (en-GB) or "April 5" (en-US)."""
-    return format_date(day, format="d MMMM" if is_british(language) else "MMMM d", locale=babel_locale(language))
-
-
-def clause(text: str) -> str:
-    """Text without surrounding space or closing punctuation, to embed in a sentence."""
-    return text.strip().rstrip(".!;:,").strip()
-
-
-def sentence(text: str) -> str:
-    """Text as a sentence: a capital first letter and closing punctuation."""
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in '.!?…”"' else f"{text}."
-
-
-def capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[^\W_][\w'’-]*", text)
-
-
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[“\"A-Z0-9£$€#])|\n+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a text (lines count as sentence ends)."""
-    return [s.strip() for s in SENTENCE_SPLIT.split(text) if s and s.strip()]
-
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str, *, most_words: int | None = None) -> str:
-    """A URL slug ("Month-end close" -> "month-end-close"), ASCII only."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    parts = [p for p in _SLUG.split(ascii_text) if p]
-    if most_words is not None:
-        parts = parts[:most_words]
-    return "-".join(parts)
+__all__ = [
+    "SENTENCE_SPLIT",
+    "babel_locale",
+    "base_verb",
+    "british",
+    "capitalise",
+    "clause",
+    "day_month",
+    "is_british",
+    "join_list",
+    "long_date",
+    "sentence",
+    "slug",
+    "split_sentences",
+    "uncontracted",
+    "with_article",
+    "words",
+]

@@ -82,6 +82,15 @@ class RevisionRequestSerializer(serializers.Serializer):
         return revisions.make_request(kind, **{name: attrs.get(name, "") for name in revisions.NEEDS[kind]})
 
 
+class PillarSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True)
+    value_proposition = serializers.CharField(read_only=True)
+    proof = serializers.CharField(read_only=True, allow_blank=True)
+    pain = serializers.CharField(read_only=True, allow_blank=True)
+
+
 class StrategySerializer(serializers.Serializer):
     """One version of a brief's strategy with its review decision."""
 
@@ -116,4 +125,12 @@ class StrategySerializer(serializers.Serializer):
     unapplied_notes = serializers.ListField(
         child=serializers.CharField(),
         help_text="Review notes no rule could apply: recorded, not applied by the rule-based planner.",
+    )
+    # The strategist's reading (read-only: written by the planner, never by a client).
+    insight = serializers.CharField(read_only=True, allow_blank=True)
+    core_message = serializers.CharField(read_only=True, allow_blank=True)
+    pillars = PillarSerializer(many=True, read_only=True)
+    risks = serializers.ListField(child=serializers.CharField(), read_only=True)
+    compliance = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Disclaimers, claims and approvals (regulated briefs)."
     )

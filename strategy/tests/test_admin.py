@@ -347,7 +347,14 @@ def test_compare_view_shows_what_the_requests_changed(admin_client, brief, strat
     # then
     page = response.content.decode()
     diff = response.context["diff"]
-    assert diff["changes"] == ["executive summary", "channel plan", "pillar order", "tone"]
+    assert diff["changes"] == [
+        "executive summary",
+        "core message",
+        "positioning",
+        "channel plan",
+        "pillar order",
+        "tone",
+    ]
     tables = {t["slug"]: t for t in diff["tables"]}
     email = next(r for r in tables["channels"]["rows"] if r["key"] == "email")
     assert email["cells"][0] == {

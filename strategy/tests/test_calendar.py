@@ -55,13 +55,13 @@ def test_count_is_cadence_times_active_weeks_or_the_cap_with_its_note():
     assert email.cap_note == ""
     assert by_cadence(plans["email"], days) == 8 > asset_cap("email") == plans["email"].assets_planned
     assert plans["email"].cap_note == (
-        "E-mail: 1 e-mail a week over 8 weeks (launch on 2027-01-11 to 2027-03-07) would be 8; this plan "
-        f"produces {asset_cap('email')} (production cap), spread over the whole campaign."
+        "E-mail: 1 e-mail a week over 8 weeks (from launch on January 11, 2027 to March 7, 2027) would be 8; "
+        f"this plan produces {asset_cap('email')} (production cap), spread over the whole campaign."
     )
     assert by_cadence(plans["x"], days) == 3 * 56 > asset_cap("x") == plans["x"].assets_planned
     assert plans["x"].cap_note == (
-        "X: 3 posts a day over 56 days (launch on 2027-01-11 to 2027-03-07) would be 168; this plan produces "
-        f"{asset_cap('x')} (production cap), spread over the whole campaign."
+        "X: 3 posts a day over 56 days (from launch on January 11, 2027 to March 7, 2027) would be 168; "
+        f"this plan produces {asset_cap('x')} (production cap), spread over the whole campaign."
     )
     assert "4 posts a week over 8 weeks" in plans["linkedin"].cap_note
     for plan in strategy.channel_plans:

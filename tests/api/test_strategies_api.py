@@ -33,6 +33,21 @@ def test_a_strategy_reads_with_its_plan(api, waiting_strategy):
     assert waiting_strategy["decided_at"] is None
 
 
+def test_a_strategy_reads_with_the_strategist_s_reading(api, waiting_strategy):
+    """The insight, core message, pillars, risks and compliance are part of a version (read-only)."""
+    assert waiting_strategy["insight"].startswith("For financial controllers and CFOs, month-end close takes")
+    assert waiting_strategy["core_message"] == (
+        "With Tallyfold Close, you close the books in 4 working days instead of 10."
+    )
+    assert [p["key"] for p in waiting_strategy["pillars"]] == ["pillar-1", "pillar-2", "pillar-3"]
+    assert {"name", "message", "value_proposition", "proof", "pain"} <= set(waiting_strategy["pillars"][0])
+    assert waiting_strategy["risks"]
+    assert waiting_strategy["compliance"] == [
+        "The claim “#1” may appear only with its source: “Rated #1 for month-end close on G2, Fall 2026 report”.",
+        "Approvals needed: Tallyfold confirms every claim's source before launch.",
+    ]
+
+
 def test_the_list_filters_by_brief_and_status(api, approver_api, waiting_strategy, completed_run):
     """brief_id gives that brief's versions; status narrows to a review state."""
     # when
