@@ -365,6 +365,8 @@ class _Plan:
         derivation: dict[str, Any],
     ) -> Decimal:
         explicit = self.explicit.get(metric)
+        if explicit is None and target <= 0:
+            return target  # nothing forecast (no channel in the plan produces it): no KPI rather than a 0 target
         if explicit is not None:
             # The brief's number is the target; the forecast stays alongside it, with the checks.
             target, unit = explicit.value, explicit.unit or unit
