@@ -17,7 +17,7 @@ from kernel.channels import SOCIAL_CHANNELS
 from kernel.channels import label as channel_label
 from strategy.benchmarks import channel_roles
 from strategy.domain import Cadence, ChannelPlan
-from strategy.kpis import ChannelForecast, Market, count_text, money, percent_text
+from strategy.kpis import ChannelForecast, Market, about, count_text, money, percent_text
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -137,7 +137,7 @@ def rationale_for(
                 "(the brief sets none), and the ads are written and ready to run."
             )
         else:
-            spend = money(fc.spend, market.currency)
+            spend = money(about(fc.spend), market.currency)
             if plan.channel == "google_ads":
                 cpc = fc.cost_per_click()
                 bought = (
