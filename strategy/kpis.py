@@ -80,7 +80,6 @@ UNIT_METRICS = (
     ("raised", "donations"),
     ("revenue", "revenue"),
     ("turnover", "revenue"),
-    ("sales", "revenue"),
 )
 CURRENCY_WORDS = frozenset({"usd", "gbp", "eur", "$", "£", "€", "dollars", "pounds", "euros"})
 
@@ -396,6 +395,8 @@ class _Plan:
 
 def _unit_metric(goal: Goal, plan: _Plan) -> str | None:
     unit = goal.unit.strip().lower()
+    if "cost per" in unit:
+        return "cost per lead"
     words = set(re.findall(r"[a-z%$£€]+", unit))
     for word, metric in UNIT_METRICS:
         if word in words:
@@ -485,8 +486,11 @@ def utm_scheme(fc: Forecast, brief: Brief) -> str:
     for c in fc.channels:
         catalogue = CHANNEL_CATALOGUE.get(c.channel)
         sources.append(catalogue.utm_source if catalogue and catalogue.utm_source else c.channel)
-        medium = MEDIUMS.get(c.channel) or ("paid_social" if c.spend > 0 else "social")
-        mediums.append(medium)
+        if c.channel in MEDIUMS:
+            mediums.append(MEDIUMS[c.channel])
+        else:
+            # Posts carry "social" (the writer's links); the ads bought on a paid channel "paid_social".
+            mediums += ["social", "paid_social"] if c.spend > 0 else ["social"]
     return (
         f"utm_source = {' / '.join(dict.fromkeys(sources))}; utm_medium = {' / '.join(dict.fromkeys(mediums))}; "
         f"utm_campaign = {campaign_slug(brief)}"
@@ -687,7 +691,7 @@ def _engagement(plan: _Plan) -> None:
             + ("so it asks for more than usual." if target > rate else "so it is within reach.")
         )
     else:
-        rationale = f"About {percent_text(rate)} of the people reached reacting, commenting, sharing or saving, {why}."
+        rationale = f"About {percent_text(rate)} of the people reached react, comment, share or save: {why}."
     plan.add(
         "engagement rate",
         "engagement",

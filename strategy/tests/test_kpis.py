@@ -205,6 +205,21 @@ def test_a_target_the_budget_cannot_buy_is_refused_naming_both_numbers():
     assert "above the budget of $1,000" in message
 
 
+def test_leads_above_the_clicks_and_visits_that_feed_them_are_refused():
+    """Without an e-mail list, leads come from clicks and blog visits: more leads than those is refused."""
+    brief = make_brief(
+        channels=("linkedin", "blog"),
+        goals=(goal("leads", "Demos", target=Decimal("5000"), unit="demos"),),
+        budget=budget(),
+    )
+    with pytest.raises(StrategyInvariantError) as error:
+        build(brief)
+    (violation,) = error.value.violations
+    assert re.fullmatch(r"leads 5,000 exceeds clicks and organic visits [\d,]+", violation)
+    ceiling = Decimal(violation.rsplit(" ", 1)[1].replace(",", ""))
+    assert 0 < ceiling < 5000
+
+
 def test_reach_above_impressions_is_refused_naming_both_numbers():
     """Two explicit targets that contradict each other stop the strategy."""
     brief = make_brief(
