@@ -553,22 +553,25 @@ def _rough(cost: Decimal) -> Decimal:
     return cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _check(plan: _Plan, metric: str, total: Decimal, paid: Decimal, *, capped: bool = True) -> dict[str, Any]:
+def _check(
+    plan: _Plan, metric: str, total: Decimal, paid: Decimal, *, capped: bool = True, value: Decimal | None = None
+) -> dict[str, Any]:
     """The consistency data of an explicit target: the spend it implies and the ceiling it must stay under.
 
     Paid results scale with spend at the benchmark rates; unpaid ones do not. A target above what
     the unpaid channels deliver implies `(target - unpaid) / (paid per unit of spend)` of media
     spend, which must fit the budget. Without a media budget, or with an e-mail list of unknown
-    size in the plan (`capped` False), there is no ceiling to check against.
+    size in the plan (`capped` False), there is no ceiling to check against. `value` stands for a
+    target another explicit target implies (the impressions a reach target needs).
     """
     target = plan.explicit.get(metric)
-    if target is None:
+    if target is None and value is None:
         return {}
     budget, spend = plan.fc.market.budget, plan.fc.spend
     if budget is None or not capped:
         return {}
     organic = total - paid
-    needed = target.value - organic
+    needed = (value if value is not None else target.value) - organic
     if needed <= 0:
         return {"implied_spend": "0", "budget": str(budget), "currency": plan.currency}
     if paid <= 0 or spend <= 0:
@@ -608,11 +611,31 @@ def _target_phrase(plan: _Plan, metric: str, derived: Decimal, noun: str, *, is_
 # --- Builders per goal type ------------------------------------------------------------------
 
 
+def _frequency(plan: _Plan) -> tuple[Decimal, list[str]]:
+    found = plan.fc.market.bench("frequency", "*")
+    return (found.value, [found.id]) if found else (Decimal(3), [])
+
+
 def _impressions(plan: _Plan) -> Decimal:
     fc = plan.fc
     total, paid = fc.total("impressions"), fc.total("paid_impressions")
+    freq, _ = _frequency(plan)
+    reach = plan.explicit.get("reach")
+    needed = reach.value * freq if reach is not None else None
+    checks = _check(plan, "impressions", total, paid)
+    target = total
     if "impressions" in plan.explicit:
         rationale = _target_phrase(plan, "impressions", total, "impressions")
+    elif needed is not None and needed > total:
+        # The brief's reach needs more impressions than the forecast: the target follows the brief.
+        # An e-mail list reaches people too (its size is unknown), so then there is no ceiling.
+        target = needed
+        checks = _check(plan, "impressions", total, paid, value=needed, capped=not fc.has_list)
+        rationale = (
+            f"About {count_text(needed)} impressions: the brief's {count_text(reach.value)} people, each seeing "
+            f"the campaign about {freq.normalize():f} times; at benchmark rates the plan's media and posts "
+            f"deliver about {count_text(total)}."
+        )
     else:
         rationale = (
             f"About {count_text(total)} impressions over the campaign: "
@@ -622,7 +645,7 @@ def _impressions(plan: _Plan) -> Decimal:
     return plan.add(
         "impressions",
         "awareness",
-        about(total),
+        about(target),
         "impressions",
         rationale=rationale,
         source=_platforms(fc, volume="impressions"),
@@ -636,15 +659,14 @@ def _impressions(plan: _Plan) -> Decimal:
                 "organic_impressions": about(total - paid),
             },
             fc.ids("cpm", "cpc", "ctr", "organic_impressions_per_post"),
-            **_check(plan, "impressions", total, paid),
+            **checks,
         ),
     )
 
 
 def _awareness(plan: _Plan) -> None:
     impressions = _impressions(plan)
-    frequency = plan.fc.market.bench("frequency", "*")
-    freq = frequency.value if frequency else Decimal(3)
+    freq, frequency_ids = _frequency(plan)
     reach = impressions / freq
     if "reach" in plan.explicit:
         rationale = _target_phrase(plan, "reach", reach, "people")
@@ -663,7 +685,7 @@ def _awareness(plan: _Plan) -> None:
         derivation=_derivation(
             "impressions target / frequency",
             {"impressions": impressions, "frequency": freq},
-            [frequency.id] if frequency else [],
+            frequency_ids,
         ),
     )
 

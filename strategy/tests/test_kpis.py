@@ -220,6 +220,17 @@ def test_leads_above_the_clicks_and_visits_that_feed_them_are_refused():
     assert 0 < ceiling < 5000
 
 
+def test_a_reach_target_sets_the_impressions_it_needs():
+    """Reach 50,000 with no impressions target and no budget: impressions follow the reach at the
+    usual frequency, above what unpaid posts alone deliver, and the plan still holds."""
+    strategy = build(make_brief(budget=budget()))
+    frequency = benchmark_table().row("campaign-defaults").values["frequency"]
+    assert kpi(strategy, "reach").target == 50000
+    assert kpi(strategy, "impressions").target == 50000 * frequency
+    assert kpi(strategy, "impressions").rationale.startswith("About 150,000 impressions: the brief's 50,000 people")
+    assert check_invariants(strategy) == []
+
+
 def test_reach_above_impressions_is_refused_naming_both_numbers():
     """Two explicit targets that contradict each other stop the strategy."""
     brief = make_brief(
