@@ -856,7 +856,8 @@ def _leads(plan: _Plan) -> None:
             cost,
             fc.market.currency,
             rationale=(
-                f"Roughly {plan.money(_rough(cost))} per lead from paid media: about {plan.money(about(spend))}{share} "
+                f"Roughly {plan.money(_rough(cost))} per {'donor sign-up' if plan.nonprofit else 'lead'} from paid "
+                f"media: about {plan.money(about(spend))}{share} "
                 f"on {media} should bring about {count_text(paid)} {noun}."
             ),
             source=f"{_and(list(dict.fromkeys(PAID_SOURCES[c.channel] for c in fc.paid)))} spend, divided by "
