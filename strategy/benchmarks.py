@@ -71,6 +71,8 @@ class BenchmarkTable:
     date: str
     segments: MappingProxyType[str, str]
     rows: tuple[BenchmarkRow, ...]
+    # How much better than the table a brief's target may ask for before it contradicts the budget.
+    stretch: Decimal = Decimal(1)
 
     def segment_of(self, kind: str, industry: str = "") -> str:
         """The segment a product kind reads ("software" -> "b2b_software"); the industry decides
@@ -166,6 +168,7 @@ def benchmark_table() -> BenchmarkTable:
         date=str(data["date"]),
         segments=MappingProxyType(dict(data.get("segments") or {})),
         rows=rows,
+        stretch=Decimal(str(data.get("stretch", 1))),
     )
 
 

@@ -572,12 +572,13 @@ def _check(
         return {}
     organic = total - paid
     needed = (value if value is not None else target.value) - organic
+    stretch = str(benchmark_table().stretch)
     if needed <= 0:
-        return {"implied_spend": "0", "budget": str(budget), "currency": plan.currency}
+        return {"implied_spend": "0", "budget": str(budget), "currency": plan.currency, "stretch": stretch}
     if paid <= 0 or spend <= 0:
         return {"ceiling": str(about(total)), "ceiling_metric": f"the {metric} the plan can deliver"}
     implied = (needed * spend / paid).quantize(CENT, rounding=ROUND_HALF_UP)
-    return {"implied_spend": str(implied), "budget": str(budget), "currency": plan.currency}
+    return {"implied_spend": str(implied), "budget": str(budget), "currency": plan.currency, "stretch": stretch}
 
 
 def _derivation(formula: str, inputs: dict[str, Any], benchmarks: Sequence[str], **checks: Any) -> dict[str, Any]:
@@ -604,7 +605,11 @@ def _target_phrase(plan: _Plan, metric: str, derived: Decimal, noun: str, *, is_
     if derived >= target.value:
         return f"{stated}; at benchmark rates the plan should deliver about {forecast_text}, so it is within reach."
     rest = _owned_label(plan.fc)
-    tail = f", the rest from {rest}" if rest else ""
+    if rest:
+        tail = f", the rest from {rest}"
+    else:
+        better = ((target.value / derived - 1) * HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        tail = f", so it needs results about {better}% better than the benchmarks"
     return f"{stated}; at benchmark rates the media and posts should deliver about {forecast_text}{tail}."
 
 

@@ -531,11 +531,17 @@ def _consistency_violations(kpis: Sequence[KPI]) -> list[str]:
         d = kpi.derivation or {}
         if "implied_spend" in d and d.get("budget") not in (None, ""):
             implied, budget = Decimal(d["implied_spend"]), Decimal(d["budget"])
-            if implied > budget:
+            stretch = Decimal(d.get("stretch", "1"))
+            if implied > budget * stretch:
                 currency = d.get("currency", "")
+                allowance = (
+                    f" (even with results {_figure((stretch - 1) * 100)}% better than the benchmarks)"
+                    if stretch > 1
+                    else ""
+                )
                 violations.append(
                     f"{kpi.metric} {_figure(kpi.target)} implies a media spend of {money(implied, currency)}, "
-                    f"above the budget of {money(budget, currency)}"
+                    f"above the budget of {money(budget, currency)}{allowance}"
                 )
         if "ceiling" in d and kpi.target > Decimal(d["ceiling"]):
             violations.append(

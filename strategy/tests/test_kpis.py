@@ -205,6 +205,28 @@ def test_a_target_the_budget_cannot_buy_is_refused_naming_both_numbers():
     assert "above the budget of $1,000" in message
 
 
+def test_an_ambitious_target_passes_up_to_the_table_s_stretch_and_says_so():
+    """A target the benchmarks put 30% out of reach is ambitious, not contradictory (stretch 1.5);
+    twice the forecast with no e-mail list to make up the rest is refused."""
+
+    def bakery(target=None):
+        return make_brief(
+            channels=("instagram",),
+            goals=(goal("sales", "Members", target=target, unit="subscriptions" if target else ""),),
+            budget=budget(Decimal("3500"), "USD"),
+            product=product("Loaf Club", kind="subscription"),
+        )
+
+    forecast = kpi(build(bakery()), "conversions").target
+    assert benchmark_table().stretch == Decimal("1.5")
+    ambitious = kpi(build(bakery(forecast * Decimal("1.3"))), "conversions")
+    assert ambitious.rationale.endswith("so it needs results about 30% better than the benchmarks.")
+    with pytest.raises(StrategyInvariantError) as error:
+        build(bakery(forecast * 2))
+    assert "(even with results 50% better than the benchmarks)" in str(error.value)
+    assert "above the budget of $3,500" in str(error.value)
+
+
 def test_leads_above_the_clicks_and_visits_that_feed_them_are_refused():
     """Without an e-mail list, leads come from clicks and blog visits: more leads than those is refused."""
     brief = make_brief(
