@@ -636,6 +636,8 @@ def _impressions(plan: _Plan) -> Decimal:
         # An e-mail list reaches people too (its size is unknown), so then there is no ceiling.
         target = needed
         checks = _check(plan, "impressions", total, paid, value=needed, capped=not fc.has_list)
+        if checks:
+            checks["subject"] = f"reach {reach.value.normalize():,f} ({about(needed).normalize():,f} impressions)"
         rationale = (
             f"About {count_text(needed)} impressions: the brief's {count_text(reach.value)} people, each seeing "
             f"the campaign about {freq.normalize():f} times; at benchmark rates the plan's media and posts "

@@ -539,8 +539,9 @@ def _consistency_violations(kpis: Sequence[KPI]) -> list[str]:
                     if stretch > 1
                     else ""
                 )
+                subject = d.get("subject") or f"{kpi.metric} {_figure(kpi.target)}"
                 violations.append(
-                    f"{kpi.metric} {_figure(kpi.target)} implies a media spend of {money(implied, currency)}, "
+                    f"{subject} implies a media spend of {money(implied, currency)}, "
                     f"above the budget of {money(budget, currency)}{allowance}"
                 )
         if "ceiling" in d and kpi.target > Decimal(d["ceiling"]):

@@ -253,6 +253,19 @@ def test_a_reach_target_sets_the_impressions_it_needs():
     assert check_invariants(strategy) == []
 
 
+def test_a_reach_the_budget_cannot_buy_is_refused_naming_the_reach():
+    """Reach 50,000 from search ads alone: the impressions it needs cost more than the budget allows."""
+    brief = make_brief(channels=("google_ads",))
+    with pytest.raises(StrategyInvariantError) as error:
+        build(brief)
+    (violation,) = error.value.violations
+    assert re.fullmatch(
+        r"reach 50,000 \(150,000 impressions\) implies a media spend of €[\d,]+, above the budget of €12,001 "
+        r"\(even with results 50% better than the benchmarks\)",
+        violation,
+    )
+
+
 def test_reach_above_impressions_is_refused_naming_both_numbers():
     """Two explicit targets that contradict each other stop the strategy."""
     brief = make_brief(
