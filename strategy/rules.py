@@ -2,7 +2,8 @@
 
 Pure functions: the same brief, version, notes and passed-in id and time give the same strategy.
 Everything the strategy says about the client comes from the brief; the only numbers it adds
-are the documented benchmarks below, used when the brief gives no target of its own.
+come from the versioned benchmark table (strategy/data/benchmarks.yaml, read by strategy/kpis.py),
+used when the brief gives no target of its own and to check the targets it does give.
 """
 
 from __future__ import annotations
