@@ -119,6 +119,13 @@ def _inflect() -> Any:
     return inflect.engine()
 
 
+def singular(noun: str) -> str:
+    """ "leads" -> "lead", "donor sign-ups" -> "donor sign-up"; a noun already singular stays."""
+    head, _, last = noun.rpartition(" ")
+    one = _inflect().singular_noun(last)
+    return f"{head} {one}".strip() if one else noun
+
+
 @lru_cache(maxsize=8192)
 def with_article(phrase: str) -> str:
     """ "an ISA", "a 10-minute workout", "an hour": the indefinite article inflect chooses."""

@@ -68,17 +68,15 @@ REQUIRED = "{field} is required for {kind}"
 
 def known_metrics() -> dict[str, str]:
     """Every KPI metric a rule can derive, by the spellings a reviewer may use (alias -> metric)."""
-    from strategy.rules import GOAL_METRICS  # rules imports this module; import on use
+    from strategy.kpis import GOAL_METRICS, UNIT_METRICS  # rules imports this module; import on use
 
     names: dict[str, str] = {}
-    for rules in GOAL_METRICS.values():
-        for rule in rules:
-            names[rule.metric] = rule.metric
-    for rules in GOAL_METRICS.values():
-        for rule in rules:
-            for alias in rule.aliases:
-                if re.fullmatch(r"[a-z][a-z -]+", alias):
-                    names.setdefault(alias, rule.metric)
+    for metrics in GOAL_METRICS.values():
+        for metric in metrics:
+            names[metric] = metric
+    for alias, metric in UNIT_METRICS:
+        if re.fullmatch(r"[a-z][a-z -]+", alias):
+            names.setdefault(alias, metric)
     return names
 
 
@@ -402,6 +400,8 @@ def revise_plan(
             revision.channels.remove(request.channel)
             revision.changes.append(
                 f"{label} dropped from the plan (its {_pct(before)} of the budget goes to the other channels)"
+                if before > 0
+                else f"{label} dropped from the plan (it took no media budget)"
             )
         elif kind == RevisionKind.ADD_CHANNEL:
             if request.channel in revision.channels or request.channel not in plannable_channels():
@@ -409,7 +409,11 @@ def revise_plan(
                 continue
             revision.channels.append(request.channel)
             after = shares(revision.channels, revision.factors).get(request.channel, Decimal(0))
-            revision.changes.append(f"{label} added to the plan ({_pct(after)} of the budget)")
+            revision.changes.append(
+                f"{label} added to the plan ({_pct(after)} of the budget)"
+                if after > 0
+                else f"{label} added to the plan (production effort; it takes no media budget)"
+            )
         elif kind == RevisionKind.LEAD_WITH_PILLAR:
             lead = next((p for p in revision.pillars if p.key == request.pillar), None)
             if lead is None:

@@ -3,7 +3,8 @@
 Pure functions: the same brief, version, revision requests and passed-in id and time give the
 same strategy.
 Everything the strategy says about the client comes from the brief; the only numbers it adds
-are the documented benchmarks below, used when the brief gives no target of its own.
+come from the versioned benchmark table (strategy/data/benchmarks.yaml, read by strategy/kpis.py),
+used when the brief gives no target of its own and to check the targets it does give.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -32,9 +33,19 @@ from strategy.domain import (
     Strategy,
     StrategyStatus,
 )
+from strategy.kpis import GOAL_METRICS, build_kpis, forecast_channel, market_of, money
+from strategy.roles import (
+    PAID,
+    budget_shares,
+    effort_for,
+    largest_remainder_shares,  # noqa: F401 - part of this module's interface (tests, revision)
+    purpose_for,
+    rationale_for,
+    roles_for,
+)
 
 if TYPE_CHECKING:
-    from onboarding.domain import Brief, Goal
+    from onboarding.domain import Brief
 
 GENERATOR = "rules-v1"
 
@@ -76,22 +87,6 @@ CADENCES = {
     "google_ads": CadenceRange(1, 1, 1, "week"),
 }
 
-# How well each channel serves each goal type (1 = weak, 5 = strong). A channel's weight is the
-# sum over the brief's goal types; budget shares are the weights scaled to 100.
-WEIGHTS = {
-    #              linkedin  x  instagram facebook email blog google_ads
-    "awareness": (3, 3, 4, 4, 1, 2, 3),
-    "engagement": (3, 4, 5, 4, 2, 2, 1),
-    "traffic": (3, 2, 2, 3, 3, 4, 5),
-    "leads": (5, 2, 2, 3, 4, 3, 5),
-    "sales": (2, 1, 3, 4, 4, 2, 5),
-    "retention": (2, 2, 3, 3, 5, 3, 1),
-}
-WEIGHT_COLUMNS = ("linkedin", "x", "instagram", "facebook", "email", "blog", "google_ads")
-
-# Budget shares are given to one decimal place and always add up to exactly 100.
-SHARE_PLACES = 1
-
 CHANNEL_TACTICS = {
     "linkedin": ("Thought-leadership posts built on the value propositions", "Proof-point posts citing the evidence"),
     "x": ("Short takes on the audience's pains", "Replies in conversations the audience already has"),
@@ -100,64 +95,6 @@ CHANNEL_TACTICS = {
     "email": ("Weekly newsletter: one pain, one value proposition, one call to action",),
     "blog": ("One article a week answering a pain of the audience",),
     "google_ads": ("One search campaign; a responsive search ad per ad group, refreshed weekly",),
-}
-
-# --- KPIs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MetricRule:
-    """A KPI a goal type is measured by, and how its target is derived when the brief sets none."""
-
-    metric: str
-    unit: str  # "currency" means the brief's budget currency
-    aliases: tuple[str, ...]  # goal units that name this metric
-
-
-GOAL_METRICS = {
-    "awareness": (
-        MetricRule("reach", "people", ("reach", "people", "persons", "users", "accounts")),
-        MetricRule("impressions", "impressions", ("impressions", "impression", "views")),
-    ),
-    "engagement": (MetricRule("engagement rate", "%", ("engagement rate", "%", "percent", "engagements")),),
-    "traffic": (
-        MetricRule("sessions", "sessions", ("sessions", "visits", "visitors")),
-        MetricRule("clicks", "clicks", ("clicks", "click")),
-    ),
-    "leads": (
-        MetricRule("leads", "leads", ("leads", "lead", "signups", "sign-ups", "demos", "contacts")),
-        MetricRule("cost per lead", "currency", ("cpl", "cost per lead")),
-    ),
-    "sales": (
-        MetricRule("conversions", "conversions", ("conversions", "orders", "sales", "purchases")),
-        MetricRule("revenue", "currency", ("revenue", "turnover")),
-    ),
-    "retention": (
-        MetricRule("repeat purchase rate", "%", ("repeat purchase rate", "repeat purchases", "repeat purchase", "%")),
-        MetricRule("churn rate", "%", ("churn", "churn rate")),
-    ),
-}
-
-# Benchmarks used only when the brief sets no target (documented in every KPI's rationale).
-# Paid results come from the budget share of the goal type (the budget split evenly over the
-# brief's goal types); organic results accrue per channel and week of the campaign.
-CPM = Decimal("10")  # currency per 1,000 paid impressions
-FREQUENCY = Decimal("3")  # impressions per person reached
-CPC = Decimal("1.50")  # currency per paid click
-SESSIONS_PER_CLICK = Decimal("0.8")
-CPL = Decimal("50")  # currency per paid lead
-CPA = Decimal("100")  # currency per paid conversion
-ROAS = Decimal("3")  # revenue per unit of spend
-ORGANIC_PER_CHANNEL_WEEK = {
-    "impressions": Decimal("1000"),
-    "clicks": Decimal("50"),
-    "leads": Decimal("2"),
-    "conversions": Decimal("1"),
-}
-BENCHMARK_RATES = {
-    "engagement rate": Decimal("3.0"),
-    "repeat purchase rate": Decimal("25.0"),
-    "churn rate": Decimal("5.0"),  # a ceiling: churn at or below this
 }
 
 # --- Cadence --------------------------------------------------------------------------------
@@ -179,61 +116,40 @@ def _goal_types(brief: Brief) -> list[str]:
     return seen
 
 
-def largest_remainder_shares(weights: Sequence[Fraction], *, places: int = SHARE_PLACES) -> list[Decimal]:
-    """Split 100 in proportion to `weights`, rounded to `places` decimals, summing to exactly 100.
-
-    Hamilton's method: every share gets its rounded-down value, then the units left over go to
-    the largest remainders; equal remainders go to the earlier position, so the result is stable.
-    """
-    total = sum(weights, Fraction(0))
-    if not weights or total <= 0:
-        return []
-    units = 100 * 10**places
-    exact = [w * units / total for w in weights]
-    floors = [int(e) for e in exact]
-    left = units - sum(floors)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in by_remainder[:left]:
-        floors[i] += 1
-    return [Decimal(n).scaleb(-places) for n in floors]
-
-
-def _weights(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> list[tuple[Fraction, str]]:
-    """Each channel's budget weight and why: the goal-type fit, times its revision factor."""
-    goal_types = [t for t in _goal_types(brief) if t in WEIGHTS]
-    weights = []
-    for channel in channels:
-        column = WEIGHT_COLUMNS.index(channel)
-        base = sum((WEIGHTS[t][column] for t in goal_types), 0) or 1
-        factor = factors.get(channel, Fraction(1))
-        parts = ", ".join(f"{t} {WEIGHTS[t][column]}" for t in goal_types) or "no goal type: 1"
-        reason = f"weight {base} ({parts})"
-        if factor != 1:
-            reason += f" x{float(factor):.3g} from revision requests"
-        weights.append((base * factor, reason))
-    return weights
-
-
-def budget_shares(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> dict[str, Decimal]:
-    """The budget share of each channel, with per-channel weight factors: the hook through which
-    revision requests (strategy.revisions.revise_plan) shift budget towards or away from a channel."""
-    weights = [w for w, _ in _weights(brief, channels, factors)]
-    return dict(zip(channels, largest_remainder_shares(weights), strict=True))
-
-
-def _channel_plans(brief: Brief, channels: Sequence[str], factors: Mapping[str, Fraction]) -> tuple[ChannelPlan, ...]:
-    goal_types = [t for t in _goal_types(brief) if t in WEIGHTS]
-    shares = budget_shares(brief, channels, factors)
+def channel_plans(
+    brief: Brief,
+    *,
+    channels: Sequence[str] | None = None,
+    weight_factors: Mapping[str, Fraction] | None = None,
+) -> tuple[ChannelPlan, ...]:
+    """The plan of each channel (the brief's, or `channels`): its role and purpose, its share of the
+    media budget (paid channels only, scaled by `weight_factors`), cadence, tactics, the production
+    effort of an unpaid channel, the benchmark rows behind its numbers and a sentence saying why."""
+    channels = list(brief.channels if channels is None else channels)
+    factors = dict(weight_factors or {})
+    goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
+    roles = roles_for(brief, channels)
+    shares = budget_shares(brief, channels, roles, factors)
+    market = market_of(brief)
     plans = []
-    for channel, (_weight, reason) in zip(channels, _weights(brief, channels, factors), strict=True):
+    for channel in channels:
+        cadence = _cadence(channel)
+        plan = ChannelPlan(
+            channel=channel,
+            budget_share=shares[channel],
+            tactics=_tactics(brief, channel, goal_types),
+            cadence=cadence,
+            asset_types=CHANNEL_CATALOGUE[channel].asset_types,
+            role=roles[channel],
+            purpose=purpose_for(channel, brief),
+        )
+        fc = forecast_channel(plan, market)
         plans.append(
-            ChannelPlan(
-                channel=channel,
-                budget_share=shares[channel],
-                tactics=_tactics(brief, channel, goal_types),
-                cadence=_cadence(channel),
-                asset_types=CHANNEL_CATALOGUE[channel].asset_types,
-                rationale=reason,
+            dataclasses.replace(
+                plan,
+                effort=effort_for(channel, plan.role, fc.posts, cadence),
+                benchmarks=fc.benchmark_ids,
+                rationale=rationale_for(brief, plan, fc, market, Fraction(factors.get(channel, 1))),
             )
         )
     return tuple(plans)
@@ -254,162 +170,33 @@ def _tactics(brief: Brief, channel: str, goal_types: Sequence[str]) -> tuple[str
     return tuple(dict.fromkeys(CHANNEL_TACTICS[channel] + tuple(by_goal[t] for t in goal_types)))
 
 
-def _count(value: Decimal) -> Decimal:
-    return max(value.quantize(Decimal(1), rounding=ROUND_HALF_UP), Decimal(1))
-
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class _Context:
-    budget_per_goal_type: Decimal | None
-    currency: str
-    channel_weeks: Decimal
-    weeks: Decimal
-    channel_count: int
-
-
-def _paid_plus_organic(ctx: _Context, organic_key: str, cost: Decimal, cost_name: str) -> tuple[Decimal, str]:
-    """Paid results bought with the goal type's budget share, plus organic results per channel-week."""
-    organic_rate = ORGANIC_PER_CHANNEL_WEEK[organic_key]
-    value = organic_rate * ctx.channel_weeks
-    why = f"{organic_rate} organic per channel-week x {ctx.channel_count} channel(s) x {ctx.weeks} weeks"
-    if ctx.budget_per_goal_type is not None:
-        value += ctx.budget_per_goal_type / cost
-        why = f"{_money(ctx.budget_per_goal_type)} {ctx.currency} / {cost} {cost_name} + {why}"
-    return value, why
-
-
-def _derived(rule: MetricRule, ctx: _Context, explicit: dict[str, Decimal]) -> tuple[Decimal, str] | None:
-    """The benchmark target of a metric and how it was reached; None when the brief lacks the inputs."""
-    metric = rule.metric
-    if metric in BENCHMARK_RATES:
-        return BENCHMARK_RATES[metric], f"benchmark {metric} {BENCHMARK_RATES[metric]}%"
-    if metric in ("impressions", "reach"):
-        impressions, why = _paid_plus_organic(ctx, "impressions", CPM / 1000, "per impression (CPM 10)")
-        if metric == "impressions":
-            return _count(impressions), why
-        return _count(impressions / FREQUENCY), f"impressions ({why}) / frequency {FREQUENCY}"
-    if metric in ("clicks", "sessions"):
-        clicks, why = _paid_plus_organic(ctx, "clicks", CPC, "CPC")
-        if metric == "clicks":
-            return _count(clicks), why
-        return _count(clicks * SESSIONS_PER_CLICK), f"{SESSIONS_PER_CLICK} sessions per click x clicks ({why})"
-    if metric == "leads":
-        return _rounded(_paid_plus_organic(ctx, "leads", CPL, "CPL"))
-    if metric == "conversions":
-        return _rounded(_paid_plus_organic(ctx, "conversions", CPA, "CPA"))
-    paid = ctx.budget_per_goal_type
-    if paid is None or not ctx.currency:
-        return None  # money targets need a budget and its currency
-    if metric == "cost per lead":
-        leads = explicit.get("leads") or _count(_paid_plus_organic(ctx, "leads", CPL, "CPL")[0])
-        if leads <= 0:
-            return None
-        return _money(paid / leads), f"{_money(paid)} {ctx.currency} / {leads} leads target"
-    if metric == "revenue":
-        return _money(paid * ROAS), f"{_money(paid)} {ctx.currency} x {ROAS} return on ad spend"
-    return None
-
-
-def _rounded(derived: tuple[Decimal, str]) -> tuple[Decimal, str]:
-    return _count(derived[0]), derived[1]
-
-
-def _match_metric(goal: Goal, rules: Sequence[MetricRule], currency: str) -> MetricRule:
-    unit = goal.unit.strip().lower()
-    for rule in rules:
-        if unit in rule.aliases:
-            return rule
-    for rule in rules:
-        if rule.unit == "currency" and unit and unit in {currency.lower(), "€", "$", "£", "eur", "usd", "gbp"}:
-            return rule
-    return rules[0]
-
-
-def _context(brief: Brief) -> _Context:
-    goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
-    amount = brief.budget.amount
-    weeks = Decimal(brief.timeline.days) / 7
-    weeks = weeks.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return _Context(
-        budget_per_goal_type=amount / len(goal_types) if amount is not None and goal_types else None,
-        currency=brief.budget.currency,
-        channel_weeks=weeks * len(brief.channels),
-        weeks=weeks,
-        channel_count=len(brief.channels),
-    )
-
-
-def _kpis(brief: Brief) -> tuple[KPI, ...]:
+def _review_date(brief: Brief) -> date:
+    """The mid-campaign review, halfway from launch to the end: every KPI is compared with its target
+    then (and again at the wrap-up)."""
     start, end = brief.timeline.start, brief.timeline.end
-    goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
-    ctx = _context(brief)
-    kpis = []
-    for goal_type in goal_types:
-        rules = GOAL_METRICS[goal_type]
-        explicit: dict[str, Decimal] = {}
-        for goal in brief.goals:
-            if goal.type != goal_type or goal.target is None:
-                continue
-            rule = _match_metric(goal, rules, ctx.currency)
-            explicit.setdefault(rule.metric, goal.target)
-            kpis.append(
-                KPI(
-                    metric=rule.metric,
-                    target=goal.target,
-                    unit=goal.unit or _unit(rule, ctx),
-                    timeframe_start=start,
-                    timeframe_end=end,
-                    goal_type=goal_type,
-                    rationale=f"target set by the brief: {goal.description}",
-                )
-            )
-        for rule in rules:
-            if rule.metric in explicit:
-                continue
-            derived = _derived(rule, ctx, explicit)
-            if derived is None:
-                continue
-            target, why = derived
-            kpis.append(
-                KPI(
-                    metric=rule.metric,
-                    target=target,
-                    unit=_unit(rule, ctx),
-                    timeframe_start=start,
-                    timeframe_end=end,
-                    goal_type=goal_type,
-                    rationale=f"derived by rule: {why}",
-                )
-            )
-    return tuple(kpis)
+    launch = brief.timeline.first_publish_day
+    if not start <= launch <= end:
+        launch = start
+    return launch + timedelta(days=(end - launch).days // 2)
 
 
-def _added_kpi(brief: Brief, kpis: Sequence[KPI], metric: str) -> KPI | None:
-    """The KPI a revision request adds, derived by its rule like any other; None when the brief
-    gives no basis for a target (a money metric without a budget)."""
-    goal_type, rule = next((t, r) for t, rules in GOAL_METRICS.items() for r in rules if r.metric == metric)
-    ctx = _context(brief)
-    derived = _derived(rule, ctx, {k.metric: k.target for k in kpis})
-    if derived is None:
+def _added_kpi(brief: Brief, plans: Sequence[ChannelPlan], metric: str) -> KPI | None:
+    """The KPI a revision request adds, derived from the benchmarks like any other (as if the brief
+    had a goal of its type); None when the brief gives no basis for a target."""
+    goal_type = next((t for t, metrics in GOAL_METRICS.items() if metric in metrics), None)
+    if goal_type is None or not brief.goals:
         return None
-    target, why = derived
-    return KPI(
-        metric=metric,
-        target=target,
-        unit=_unit(rule, ctx),
-        timeframe_start=brief.timeline.start,
-        timeframe_end=brief.timeline.end,
-        goal_type=goal_type,
-        rationale=f"added at the reviewer's request; derived by rule: {why}",
+    # A Goal of the brief's own type (strategy never imports onboarding at run time).
+    asked = dataclasses.replace(
+        brief.goals[0],
+        type=goal_type,
+        description=f"{metric}, added at the reviewer's request",
+        target=None,
+        unit=metric,
     )
-
-
-def _unit(rule: MetricRule, ctx: _Context) -> str:
-    return ctx.currency if rule.unit == "currency" else rule.unit
+    with_goal = dataclasses.replace(brief, goals=(*brief.goals, asked))
+    derived = build_kpis(with_goal, plans, review_date=_review_date(brief))
+    return next((k for k in derived if k.metric == metric), None)
 
 
 def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
@@ -419,7 +206,7 @@ def _milestones(brief: Brief, channels: Sequence[str]) -> tuple[Milestone, ...]:
     launch = brief.timeline.first_publish_day
     if not start <= launch <= end:
         launch = start
-    review = launch + timedelta(days=(end - launch).days // 2)
+    review = _review_date(brief)
     labels = ", ".join(channel_label(c) for c in channels)
     key_dates = tuple(
         Milestone(k.label.strip(), k.date, "Key date: the calendar publishes content for it on the channels that fit.")
@@ -489,15 +276,17 @@ def build_strategy(
         requests,
         channels=brief.channels,
         pillars=narrative.build_pillars(narrative.Reading(brief)),
-        shares=lambda channels, factors: budget_shares(brief, channels, factors),
+        shares=lambda channels, factors: budget_shares(brief, channels, roles_for(brief, channels), factors),
     )
     brief = dataclasses.replace(brief, channels=tuple(revision.channels))
-    plans = _channel_plans(brief, brief.channels, revision.factors)
+    plans = channel_plans(brief, weight_factors=revision.factors)
     pillars = revision.pillars
     calendar = build_calendar(plans=plans, inputs=calendar_inputs(brief), pillars=pillars)
-    plans = calendar.plans  # with the number of assets each commits to
+    plans = calendar.plans  # with the number of assets each commits to: the KPIs forecast from them
     kpis, kpi_changes, kpis_not_applied = revisions.revise_kpis(
-        requests, _kpis(brief), lambda metric: _added_kpi(brief, _kpis(brief), metric)
+        requests,
+        build_kpis(brief, plans, review_date=_review_date(brief)),
+        lambda metric: _added_kpi(brief, plans, metric),
     )
     story = narrative.write(brief, plans, kpis, pillars)
     strategy = Strategy(
@@ -568,13 +357,11 @@ def _channel_violations(strategy: Strategy) -> list[str]:
     channels = [p.channel for p in plans]
     if len(set(channels)) != len(channels):
         violations.append("channel_plans: a channel is planned twice")
-    total = Decimal(0)
     for i, plan in enumerate(plans):
         share = plan.budget_share
         if not isinstance(share, Decimal) or not share.is_finite():
             violations.append(f"channel_plans[{i}].budget_share: {share!r} is not a finite decimal")
             continue
-        total += share
         if share < 0 or share > 100:
             violations.append(f"channel_plans[{i}].budget_share: {share} is outside 0-100")
         if share.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -583,7 +370,26 @@ def _channel_violations(strategy: Strategy) -> list[str]:
             violations.append(f"channel_plans[{i}].cadence: {plan.cadence} is not a posting cadence")
         if not plan.asset_types:
             violations.append(f"channel_plans[{i}].asset_types: there is none")
-    if total != 100:
+    violations += _share_violations(plans)
+    return violations
+
+
+def _share_violations(plans: Sequence[ChannelPlan]) -> list[str]:
+    """Media budget goes to paid channels only: their shares sum to exactly 100, the others' are 0.
+
+    A plan without a role (an older version) counts as paid; a plan with no paid channel at all
+    (e-mail and blog only) spends no media budget, so every share is 0.
+    """
+    violations = []
+    paid = [p for p in plans if p.role in (PAID, "")]
+    for i, plan in enumerate(plans):
+        if plan.role not in (PAID, "") and isinstance(plan.budget_share, Decimal) and plan.budget_share != 0:
+            violations.append(
+                f"channel_plans[{i}].budget_share: {plan.channel} is {plan.role} and takes {plan.budget_share}% "
+                "of the media budget; only paid channels take media budget"
+            )
+    total = sum((p.budget_share for p in paid if isinstance(p.budget_share, Decimal)), Decimal(0))
+    if paid and total != 100:
         violations.append(f"channel_plans: budget shares sum to {total}, not exactly 100")
     return violations
 
@@ -610,5 +416,65 @@ def _kpi_violations(strategy: Strategy) -> list[str]:
             violations.append(
                 f"kpis[{i}].timeframe: {kpi.timeframe_start} to {kpi.timeframe_end} is outside the timeline "
                 f"{strategy.timeline_start} to {strategy.timeline_end}"
+            )
+    if not violations:
+        violations += _consistency_violations(strategy.kpis)
+    return violations
+
+
+def _figure(value: Decimal) -> str:
+    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,}"
+
+
+def _consistency_violations(kpis: Sequence[KPI]) -> list[str]:
+    """The numbers must hold together: reach and clicks within impressions, every explicit target
+    within the spend the budget allows and under the ceiling of what feeds it, and revenue or
+    donations equal to the conversions or gifts times their average value."""
+    by_metric = {k.metric: k for k in kpis}
+    violations = []
+
+    def at_most(small: str, large: str, verb: str) -> None:
+        a, b = by_metric.get(small), by_metric.get(large)
+        if a is not None and b is not None and a.target > b.target:
+            violations.append(f"{small} {_figure(a.target)} {verb} {large} {_figure(b.target)}")
+
+    at_most("reach", "impressions", "exceeds")
+    at_most("clicks", "impressions", "exceed")
+    for kpi in kpis:
+        d = kpi.derivation or {}
+        if "implied_spend" in d and d.get("budget") not in (None, ""):
+            implied, budget = Decimal(d["implied_spend"]), Decimal(d["budget"])
+            stretch = Decimal(d.get("stretch", "1"))
+            if implied > budget * stretch:
+                currency = d.get("currency", "")
+                allowance = (
+                    f" (even with results {_figure((stretch - 1) * 100)}% better than the benchmarks)"
+                    if stretch > 1
+                    else ""
+                )
+                subject = d.get("subject") or f"{kpi.metric} {_figure(kpi.target)}"
+                violations.append(
+                    f"{subject} implies a media spend of {money(implied, currency)}, "
+                    f"above the budget of {money(budget, currency)}{allowance}"
+                )
+        if "ceiling" in d and kpi.target > Decimal(d["ceiling"]):
+            violations.append(
+                f"{kpi.metric} {_figure(kpi.target)} exceeds {d.get('ceiling_metric', 'its ceiling')} "
+                f"{_figure(Decimal(d['ceiling']))}"
+            )
+    for value_metric, count_metric in (("revenue", "conversions"), ("donations", "gifts")):
+        value, count = by_metric.get(value_metric), by_metric.get(count_metric)
+        if value is None or count is None:
+            continue
+        average = (value.derivation or {}).get("inputs", {}).get("price") or (value.derivation or {}).get(
+            "inputs", {}
+        ).get("average_gift")
+        if not average:
+            continue
+        expected = count.target * Decimal(average)
+        if abs(value.target - expected) > value.target / 100 + Decimal(average):
+            violations.append(
+                f"{value_metric} {_figure(value.target)} does not match {count_metric} {_figure(count.target)} "
+                f"at {_figure(Decimal(average))} each ({_figure(expected)})"
             )
     return violations

@@ -96,6 +96,12 @@ def test_the_channel_table_shows_roles_and_planned_counts_and_skips_empty_column
     strategy = approved(make_strategy(brief))
     md = packaging.render_strategy_markdown(brief, strategy)
     header = next(line for line in md.splitlines() if line.startswith("| Channel"))
+    assert header == "| Channel | Role | Purpose | Budget or effort | Cadence | Assets planned |"
+    # a plan without roles (an older version) leaves those columns out
+    bare = tuple(dataclasses.replace(p, role="", purpose="") for p in strategy.channel_plans)
+    strategy = dataclasses.replace(strategy, channel_plans=bare)
+    md = packaging.render_strategy_markdown(brief, strategy)
+    header = next(line for line in md.splitlines() if line.startswith("| Channel"))
     assert header == "| Channel | Budget or effort | Cadence | Assets planned |"
     first = strategy.channel_plans[0]
     label = packaging.channel_label(first.channel)

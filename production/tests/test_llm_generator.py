@@ -28,6 +28,13 @@ DISCLAIMER = "Prices include VAT."
 SCHEDULED = dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC)
 
 
+def search_only(brief):
+    """The brief on Google Ads alone, with a goal search ads serve (50,000 people reached is beyond
+    what its budget buys in search, and the strategy would rightly refuse it)."""
+    visits = dataclasses.replace(brief.goals[0], type="traffic", description="Visits to the menu", target=None, unit="")
+    return dataclasses.replace(brief, channels=("google_ads",), goals=(visits,))
+
+
 @pytest.fixture
 def brief():
     return make_brief(
@@ -168,7 +175,7 @@ def test_an_email_gets_the_footer_unsubscribe_link_and_cta_from_code(httpserver,
 def test_a_search_ad_is_checked_whole_and_its_disclaimer_placed(httpserver, ledger, brief):
     """Twelve whole headlines pass; the disclaimer fits as a description; the final URL is tracked."""
     # given
-    ads_brief = dataclasses.replace(brief, channels=("google_ads",))
+    ads_brief = search_only(brief)
     plan = make_strategy(ads_brief).channel_plans[0]
     httpserver.expect_request("/v1/chat/completions").respond_with_json(_completion(json.dumps(RSA_JSON)))
     # when
@@ -212,7 +219,7 @@ def test_an_asset_short_of_the_contract_is_refused_not_trimmed(
     """Truncated or over-long fields, a repeated preheader, a banned term or a missing alt text are
     refused (the template writes the asset instead); nothing is cut to fit."""
     # given
-    ads_brief = dataclasses.replace(brief, channels=("google_ads",))
+    ads_brief = search_only(brief)
     plan = make_strategy(ads_brief).channel_plans[0] if channel == "google_ads" else plans[channel]
     httpserver.expect_request("/v1/chat/completions").respond_with_json(_completion(json.dumps(answer)))
     run_id = uuid.uuid4()

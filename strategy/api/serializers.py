@@ -24,7 +24,11 @@ class KPISerializer(serializers.Serializer):
     timeframe_start = serializers.DateField()
     timeframe_end = serializers.DateField()
     goal_type = serializers.CharField(allow_blank=True)
-    rationale = serializers.CharField(allow_blank=True)
+    rationale = serializers.CharField(allow_blank=True, help_text="Where the target comes from, in a sentence.")
+    source = serializers.CharField(allow_blank=True, help_text="Where the number is read: platform, analytics, CRM.")
+    baseline = _amount(allow_null=True, help_text="The starting value, when the brief gives one.")
+    review_date = serializers.DateField(allow_null=True, help_text="The mid-campaign review of this KPI.")
+    derivation = serializers.DictField(help_text="The formula, its inputs and the benchmark row ids.")
 
 
 class CadenceSerializer(serializers.Serializer):
@@ -35,11 +39,15 @@ class CadenceSerializer(serializers.Serializer):
 
 class ChannelPlanSerializer(serializers.Serializer):
     channel = serializers.CharField()
-    budget_share = _amount(help_text="Share of the budget, 0 to 1.")
+    budget_share = _amount(help_text="Per cent of the media budget, 0 to 100 (0 for owned and earned channels).")
     tactics = serializers.ListField(child=serializers.CharField())
     cadence = CadenceSerializer()
     asset_types = serializers.ListField(child=serializers.CharField())
     rationale = serializers.CharField(allow_blank=True)
+    role = serializers.CharField(allow_blank=True, help_text="paid, owned or earned.")
+    purpose = serializers.CharField(allow_blank=True, help_text="reach, consideration, conversion or retention.")
+    effort = serializers.CharField(allow_blank=True, help_text="The production effort of an unpaid channel.")
+    benchmarks = serializers.ListField(child=serializers.CharField(), help_text="Ids of the benchmark rows used.")
 
 
 class MilestoneSerializer(serializers.Serializer):

@@ -186,13 +186,14 @@ def test_risks_come_from_the_brief():
     brief = dataclasses.replace(
         brief,
         timeline=dataclasses.replace(brief.timeline, start=dt.date(2027, 3, 1), end=dt.date(2027, 3, 21)),
-        budget=dataclasses.replace(brief.budget, amount=Decimal("1500")),
+        budget=dataclasses.replace(brief.budget, amount=Decimal("600")),
         client=dataclasses.replace(brief.client, timezone=""),
     )
     brief = with_product(brief, offer_expires=dt.date(2027, 3, 10))
     risks = " ".join(build(brief).risks)
     assert "The campaign runs only 21 days" in risks
-    assert "£1,500 across 5 channels is about £100 per channel a week" in risks
+    # LinkedIn and Google Ads are the paid channels: £600 over 3 weeks
+    assert "£600 across 2 paid channels is about £100 per channel a week" in risks
     assert "The offer ends on 10 March 2027, 11 days before the campaign does" in risks
     assert "The brief gives no time zone" in risks
     assert "UK tax year end (5 April 2027) falls outside the publishing window" in risks

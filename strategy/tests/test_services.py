@@ -53,7 +53,10 @@ def decisions():
 
 @pytest.fixture
 def brief():
-    return make_brief(channels=("linkedin", "x", "email"), goals=(goal("leads", "Book demos"),))
+    # Awareness as well as leads, so that X serves a goal and runs paid (it takes budget notes can move).
+    return make_brief(
+        channels=("linkedin", "x", "email"), goals=(goal("leads", "Book demos"), goal("awareness", "Be known"))
+    )
 
 
 def statuses(strategies, brief_id):

@@ -29,6 +29,13 @@ def test_a_strategy_reads_with_its_plan(api, waiting_strategy):
     assert waiting_strategy["milestones"]
     plan = waiting_strategy["channel_plans"][0]
     assert set(plan["cadence"]) == {"posts", "period", "per_week"}
+    # the measurement plan and the channel roles
+    assert all(k["source"] and k["review_date"] and k["derivation"]["formula"] for k in waiting_strategy["kpis"])
+    roles = {p["channel"]: (p["role"], p["budget_share"]) for p in waiting_strategy["channel_plans"]}
+    assert roles["email"] == ("owned", "0.0") and roles["google_ads"][0] == "paid"
+    assert "google_ads-gbp-b2b_software" in next(
+        p["benchmarks"] for p in waiting_strategy["channel_plans"] if p["channel"] == "google_ads"
+    )
     assert waiting_strategy["decided_by"] == ""
     assert waiting_strategy["decided_at"] is None
 
