@@ -34,7 +34,7 @@ from django.core.files.storage import Storage
 
 from kernel.channels import label as channel_label
 from kernel.clock import zone_of
-from kernel.grammar import document_language, long_date
+from kernel.grammar import document_language, long_date, money
 from kernel.vocabulary import AUTO_APPROVER
 
 if TYPE_CHECKING:
@@ -264,8 +264,13 @@ def _pct(value: Decimal) -> str:
     return f"{_number(value)}%"
 
 
-def _target_text(kpi: Any) -> str:
+def _target_text(kpi: Any, language: str = "en") -> str:
     unit = " ".join(str(kpi.unit).split())
+    if re.fullmatch(r"[A-Z]{3}", unit):  # a currency code: "£80.77", "$420,000"
+        return money(kpi.target, unit, language)
+    if re.fullmatch(r"[A-Z]{3} .+", unit):  # "USD donated": "$420,000 donated"
+        code, rest = unit.split(" ", 1)
+        return f"{money(kpi.target, code, language)} {rest}"
     number = f"{kpi.target:,f}".rstrip("0").rstrip(".") if "." in f"{kpi.target:f}" else f"{kpi.target:,}"
     return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}".strip()
 
@@ -338,7 +343,7 @@ def _measurement_section(strategy: Strategy, language: str) -> list[str]:
     rows = [
         (
             kpi.metric[:1].upper() + kpi.metric[1:],
-            _target_text(kpi),
+            _target_text(kpi, language),
             kpi.source,
             _number(kpi.baseline) if kpi.baseline is not None else "",
             long_date(kpi.review_date, language) if kpi.review_date else "",
@@ -358,17 +363,19 @@ def _measurement_section(strategy: Strategy, language: str) -> list[str]:
 
 
 def _dates_section(brief: Brief, strategy: Strategy, language: str) -> list[str]:
-    rows = [(m.date, m.name, m.description) for m in strategy.milestones]
     occasions = Counter(a.occasion for a in strategy.calendar if a.occasion)
-    for key_date in brief.timeline.key_dates:
-        count = occasions[key_date.label]
+    key_dates = {(k.date, k.label.strip()) for k in brief.timeline.key_dates}
+    # A key date is one row (the plan may also list it as a milestone): what the calendar does on it.
+    rows = [(m.date, m.name, m.description) for m in strategy.milestones if (m.date, m.name.strip()) not in key_dates]
+    for day, label in sorted(key_dates):
+        count = occasions[label]
         what = (
             f"{count} planned {'asset marks' if count == 1 else 'assets mark'} the day."
             if count
-            else "A date that matters to the audience."
+            else "A date that matters to the audience; it falls outside the publishing window, so no asset marks it."
         )
-        rows.append((key_date.date, key_date.label, what))
-    rows.sort(key=lambda r: (r[0], r[1]))
+        rows.append((day, label, what))
+    rows.sort(key=lambda r: r[0])  # stable: milestones keep their order on a shared day
     lines = ["", "## Milestones and key dates", ""]
     lines += _table(("Date", "What", "What happens"), [(long_date(d, language), n, w) for d, n, w in rows])
     return lines

@@ -118,3 +118,18 @@ def test_strategy_json_plans_exactly_the_assets_delivered_per_channel(path):
         assert {"metric", "target", "unit", "source", "baseline", "review_date"} <= set(kpi)
     assert data["insight"] and data["positioning"] and data["core_message"] and len(data["pillars"]) == 3
     assert {"milestones", "key_dates", "risks", "compliance", "changes"} <= set(data)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_each_key_date_is_one_row_and_money_targets_read_as_money(path):
+    """A key date is listed once (with what the calendar does on it), not once as a milestone and
+    again as a date; a target in a currency reads "$420,000", never "420000 USD"."""
+    brief = example_brief(path)
+    md = package_of(path)["strategy.md"].decode()
+    dates = md.split("## Milestones and key dates", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ")[:2] for line in dates.splitlines() if line.startswith("| ") and " --- " not in line]
+    assert len(rows) == len({tuple(r) for r in rows}), rows
+    for key_date in brief.timeline.key_dates:
+        assert sum(key_date.label in line for line in dates.splitlines()) == 1, key_date.label
+    measurement = md.split("## Measurement plan", 1)[1].split("\n## ", 1)[0]
+    assert not re.search(r"\| [\d,.]+ (USD|GBP|EUR)\b", measurement), measurement
