@@ -641,7 +641,8 @@ def _budget_sentence(reading: Reading, plans: Sequence[ChannelPlan]) -> str:
     if paid:
         text = f"The {total} budget buys media on {reading.channels([p.channel for p in paid])}"
         if owned:
-            text += f"; {reading.channels([p.channel for p in owned])} run on production effort"
+            verb = "runs" if len(owned) == 1 else "run"
+            text += f"; {reading.channels([p.channel for p in owned])} {verb} on production effort"
         return text + "."
     funded = [p for p in plans if p.budget_share > 0]
     if not funded:

@@ -130,29 +130,41 @@ def channel_plans(
     goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
     roles = roles_for(brief, channels)
     shares = budget_shares(brief, channels, roles, factors)
-    market = market_of(brief)
-    plans = []
-    for channel in channels:
-        cadence = _cadence(channel)
-        plan = ChannelPlan(
+    plans = [
+        ChannelPlan(
             channel=channel,
             budget_share=shares[channel],
             tactics=_tactics(brief, channel, goal_types),
-            cadence=cadence,
+            cadence=_cadence(channel),
             asset_types=CHANNEL_CATALOGUE[channel].asset_types,
             role=roles[channel],
             purpose=purpose_for(channel, brief),
         )
+        for channel in channels
+    ]
+    return explained(brief, plans, factors)
+
+
+def explained(
+    brief: Brief, plans: Sequence[ChannelPlan], weight_factors: Mapping[str, Fraction] | None = None
+) -> tuple[ChannelPlan, ...]:
+    """Each plan with what its numbers rest on: the production effort of an unpaid channel, the
+    benchmark rows and the sentence saying why, from the assets the plan commits to (the calendar's
+    count once set, else cadence x active weeks)."""
+    factors = dict(weight_factors or {})
+    market = market_of(brief)
+    result = []
+    for plan in plans:
         fc = forecast_channel(plan, market)
-        plans.append(
+        result.append(
             dataclasses.replace(
                 plan,
-                effort=effort_for(channel, plan.role, fc.posts, cadence),
+                effort=effort_for(plan.channel, plan.role, fc.posts, plan.cadence),
                 benchmarks=fc.benchmark_ids,
-                rationale=rationale_for(brief, plan, fc, market, Fraction(factors.get(channel, 1))),
+                rationale=rationale_for(brief, plan, fc, market, Fraction(factors.get(plan.channel, 1))),
             )
         )
-    return tuple(plans)
+    return tuple(result)
 
 
 def _tactics(brief: Brief, channel: str, goal_types: Sequence[str]) -> tuple[str, ...]:
@@ -282,7 +294,8 @@ def build_strategy(
     plans = channel_plans(brief, weight_factors=revision.factors)
     pillars = revision.pillars
     calendar = build_calendar(plans=plans, inputs=calendar_inputs(brief), pillars=pillars)
-    plans = calendar.plans  # with the number of assets each commits to: the KPIs forecast from them
+    # With the number of assets each commits to: effort, rationale and KPIs forecast from them.
+    plans = explained(brief, calendar.plans, revision.factors)
     kpis, kpi_changes, kpis_not_applied = revisions.revise_kpis(
         requests,
         build_kpis(brief, plans, review_date=_review_date(brief)),

@@ -133,3 +133,17 @@ def test_each_key_date_is_one_row_and_money_targets_read_as_money(path):
         assert sum(key_date.label in line for line in dates.splitlines()) == 1, key_date.label
     measurement = md.split("## Measurement plan", 1)[1].split("\n## ", 1)[0]
     assert not re.search(r"\| [\d,.]+ (USD|GBP|EUR)\b", measurement), measurement
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_effort_and_reasons_of_a_channel_count_the_assets_it_delivers(path):
+    """An owned channel's effort ("3 e-mails to the existing list") and its reason name the number of
+    assets the calendar delivers, not the uncapped cadence."""
+    plans = json.loads(package_of(path)["strategy.json"])["channel_plans"]
+    for plan in plans:
+        if plan["role"] == "paid":
+            continue
+        stated = re.search(r"(\d+) (?:posts?|articles?|e-mails?)\b", plan["effort"])
+        assert stated and int(stated.group(1)) == plan["assets_planned"], plan
+        for number in re.findall(r"\b(\d+) (?:posts?|articles?|e-mails?)\b", plan["rationale"]):
+            assert int(number) == plan["assets_planned"], plan
