@@ -157,6 +157,8 @@ def kpi_rows(strategy: Strategy) -> list[dict[str, str]]:
             "timeframe": date_range(kpi.timeframe_start, kpi.timeframe_end),
             "goal_type": kpi.goal_type,
             "rationale": kpi.rationale,
+            "source": kpi.source,
+            "review_date": f"{kpi.review_date:%a %d %b %Y}" if kpi.review_date else "",
         }
         for kpi in strategy.kpis
     ]
@@ -168,12 +170,31 @@ def channel_rows(strategy: Strategy) -> list[dict[str, Any]]:
             "channel": plan.channel,
             "share": f"{plan.budget_share}%",
             "share_width": float(plan.budget_share),
+            "role": plan.role,
+            "purpose": plan.purpose,
+            "effort": plan.effort,
+            "assets_planned": plan.assets_planned or len(strategy.planned_for(plan.channel)),
+            "cap_note": plan.cap_note,
             "cadence": str(plan.cadence),
             "tactics": plan.tactics,
             "asset_types": ", ".join(plan.asset_types),
             "rationale": plan.rationale,
         }
         for plan in strategy.channel_plans
+    ]
+
+
+def pillar_detail_rows(strategy: Strategy) -> list[dict[str, Any]]:
+    """Each pillar with what it says, its evidence, the pain it answers and how many assets serve it."""
+    return [
+        {
+            "pillar": f"{revisions.pillar_label(p.key)}: {p.name}",
+            "message": p.message,
+            "proof": p.proof,
+            "pain": p.pain,
+            "assets": sum(1 for a in strategy.calendar if a.pillar == p.key),
+        }
+        for p in strategy.pillars
     ]
 
 
@@ -358,7 +379,20 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
                 )
             },
         ),
-        ("Executive summary", {"fields": ("summary_text", "positioning_text"), "classes": ("aicmo-wide",)}),
+        (
+            "The strategy",
+            {
+                "fields": (
+                    "summary_text",
+                    "insight_text",
+                    "positioning_text",
+                    "pillar_table",
+                    "risks_list",
+                    "compliance_list",
+                ),
+                "classes": ("aicmo-wide",),
+            },
+        ),
         ("KPIs", {"fields": ("kpi_table",), "classes": ("aicmo-wide",)}),
         ("Channel plan", {"fields": ("channel_table",), "classes": ("aicmo-wide",)}),
         ("Milestones", {"fields": ("milestone_table",), "classes": ("aicmo-wide",)}),
@@ -453,6 +487,26 @@ class StrategyRecordAdmin(ReadOnlyModelAdmin):
     @admin.display(description="positioning")
     def positioning_text(self, obj: StrategyRecord) -> SafeString:
         return format_html('<div class="aicmo-prose"><strong>Positioning.</strong> {}</div>', obj.positioning or "—")
+
+    @admin.display(description="insight")
+    def insight_text(self, obj: StrategyRecord) -> SafeString:
+        return format_html('<div class="aicmo-prose"><strong>Insight.</strong> {}</div>', obj.insight or "—")
+
+    @admin.display(description="message hierarchy")
+    def pillar_table(self, obj: StrategyRecord) -> SafeString:
+        strategy = obj.to_domain()
+        return render_to_string(
+            "admin/strategy/strategyrecord/pillars.html",
+            {"core_message": strategy.core_message, "rows": pillar_detail_rows(strategy)},
+        )
+
+    @admin.display(description="risks")
+    def risks_list(self, obj: StrategyRecord) -> SafeString:
+        return text_list(obj.risks)
+
+    @admin.display(description="compliance")
+    def compliance_list(self, obj: StrategyRecord) -> SafeString:
+        return text_list(obj.compliance)
 
     @admin.display(description="KPIs")
     def kpi_table(self, obj: StrategyRecord) -> SafeString:

@@ -81,7 +81,14 @@ def test_change_page_shows_kpis_channel_plan_and_milestones_as_tables(admin_clie
     for kpi in v2.kpis:
         assert f"<strong>{kpi.metric}</strong>" in page
     for plan in v2.channel_plans:
-        assert f"{plan.budget_share}%" in page
+        # a paid channel shows its share, an owned one the production effort instead of 0%
+        assert (f"{plan.budget_share}%" if plan.role == "paid" else escape(plan.effort)) in page
+        assert f"{plan.role}</span> {plan.purpose}" in page
+    for kpi in v2.kpis:
+        assert escape(kpi.source) in page
+    # the strategist's reading the reviewer approves: insight, core message, pillars, risks
+    for text in (v2.insight, v2.core_message, *(p.message for p in v2.pillars), *v2.risks):
+        assert escape(text) in page
     for milestone in v2.milestones:
         assert f"<strong>{milestone.name}</strong>" in page
     assert '"budget_share"' not in page
