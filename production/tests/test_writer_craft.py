@@ -486,3 +486,20 @@ def test_the_offer_s_last_day_is_a_day_on_the_client_s_calendar():
     assert facts.offer_on(evening.astimezone(dt.UTC)) is not None
     assert facts.offer_on(evening + dt.timedelta(days=1)) is None
     assert facts.offer_on(last_day) is not None
+
+
+def test_a_key_date_written_as_a_phrase_reads_in_lower_case_mid_sentence():
+    """'Ahead of the end of the UK tax year', not 'This End of the UK tax year': a label the brief
+    writes as a phrase is lowered after the first word of a sentence; a name in title case
+    ('Giving Tuesday') keeps its capitals."""
+    checked = 0
+    for _name, _brief, draft in _drafts():
+        label = draft.occasion.partition(": ")[0].strip()
+        words_ = [w for w in label.split() if w[:1].isalpha()]
+        if not label or all(w[:1].isupper() for w in words_):
+            continue
+        text = _text(draft)
+        checked += 1
+        # never capitalised after a word or a comma inside a sentence
+        assert not re.search(rf"[a-z,] {re.escape(label)}", text), (draft.key, label)
+    assert checked >= 3

@@ -622,7 +622,19 @@ def _offer_end(c: Composer, form: str) -> str | None:
 
 
 def _occasion(c: Composer, form: str) -> str | None:
-    return c.occasion or None
+    """The key date's label as it reads mid-sentence: a name in title case stays ("Giving Tuesday"),
+    a label written as a phrase is lowered ("end of the UK tax year" after "Ahead of")."""
+    label = clause(c.occasion)
+    if not label:
+        return None
+    head = label.partition(": ")[0]
+    words = [w for w in head.split() if w[:1].isalpha()]
+    titled = bool(words) and all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+    return label if titled else lower_first(label, c.facts.proper)
+
+
+# Words a title-case name leaves in lower case ("Day of the Dead").
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to"})
 
 
 def _customer(c: Composer, form: str) -> str | None:
