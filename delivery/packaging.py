@@ -255,11 +255,6 @@ NEUTRAL_ACCENT = "#1f2937"
 MIN_HEADING_CONTRAST = 3.0
 
 
-def _planned_counts(strategy: Strategy) -> dict[str, int]:
-    """Assets planned per channel: the plan's own count, or the calendar's."""
-    return {p.channel: p.assets_planned or len(strategy.planned_for(p.channel)) for p in strategy.channel_plans}
-
-
 def _pct(value: Decimal) -> str:
     return f"{_number(value)}%"
 
@@ -289,8 +284,8 @@ def _pillar_section(strategy: Strategy) -> list[str]:
         lines += ["Every asset ladders up to one line:", "", f"> {' '.join(strategy.core_message.split())}", ""]
     if not strategy.pillars:
         return lines
-    mix = Counter(a.pillar for a in strategy.calendar)
-    total = sum(mix[p.key] for p in strategy.pillars)
+    mix = strategy.pillar_mix()
+    total = sum(mix.values())
     rows = [
         (
             f"{n}. {p.name}",
@@ -307,7 +302,6 @@ def _pillar_section(strategy: Strategy) -> list[str]:
 
 def _channel_section(strategy: Strategy) -> list[str]:
     lines = ["", "## Channel plan", ""]
-    planned = _planned_counts(strategy)
     rows = []
     for plan in strategy.channel_plans:
         if plan.role == "paid" or (not plan.role and plan.budget_share > 0):
@@ -321,28 +315,36 @@ def _channel_section(strategy: Strategy) -> list[str]:
                 plan.purpose,
                 money if plan.budget_share > 0 or plan.role else (plan.effort or ""),
                 str(plan.cadence),
-                str(planned.get(plan.channel, 0)),
+                str(strategy.planned_count(plan.channel)),
             )
         )
     lines += _table(("Channel", "Role", "Purpose", "Budget or effort", "Cadence", "Assets planned"), rows)
-    notes = [
-        f"- **{channel_label(plan.channel)}.** {_as_sentence(plan.rationale)}"
-        for plan in strategy.channel_plans
-        if plan.rationale.strip()
-    ]
-    if notes:
-        lines += ["", "Why each channel:", "", *notes]
-    counts = [f"- {plan.cap_note}" for plan in strategy.channel_plans if plan.cap_note.strip()]
-    if counts:
-        lines += ["", "Why some channels publish less often than their cadence:", "", *counts]
+    lines += _reasons("Why each channel:", [(channel_label(p.channel), p.rationale) for p in strategy.channel_plans])
+    lines += _reasons(
+        "Why some channels publish less often than their cadence:", [("", p.cap_note) for p in strategy.channel_plans]
+    )
     return lines
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _reasons(lead: str, items: Sequence[tuple[str, str]]) -> list[str]:
+    """A list under `lead` of the (name, reason) pairs that have a reason: "- **Name.** Reason."."""
+    bullets = [
+        f"- **{name}.** {_as_sentence(reason)}" if name else f"- {reason.strip()}"
+        for name, reason in items
+        if reason.strip()
+    ]
+    return ["", lead, "", *bullets] if bullets else []
 
 
 def _measurement_section(strategy: Strategy, language: str) -> list[str]:
     lines = ["", "## Measurement plan", ""]
     rows = [
         (
-            kpi.metric[:1].upper() + kpi.metric[1:],
+            _capital(kpi.metric),
             _target_text(kpi, language),
             kpi.source,
             _number(kpi.baseline) if kpi.baseline is not None else "",
@@ -352,13 +354,7 @@ def _measurement_section(strategy: Strategy, language: str) -> list[str]:
         for kpi in strategy.kpis
     ]
     lines += _table(("KPI", "Target", "Source", "Baseline", "Review date", "By"), rows)
-    reasons = [
-        f"- **{kpi.metric[:1].upper() + kpi.metric[1:]}.** {_as_sentence(kpi.rationale)}"
-        for kpi in strategy.kpis
-        if kpi.rationale.strip()
-    ]
-    if reasons:
-        lines += ["", "How each target was set:", "", *reasons]
+    lines += _reasons("How each target was set:", [(_capital(kpi.metric), kpi.rationale) for kpi in strategy.kpis])
     return lines
 
 

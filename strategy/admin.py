@@ -173,7 +173,7 @@ def channel_rows(strategy: Strategy) -> list[dict[str, Any]]:
             "role": plan.role,
             "purpose": plan.purpose,
             "effort": plan.effort,
-            "assets_planned": plan.assets_planned or len(strategy.planned_for(plan.channel)),
+            "assets_planned": strategy.planned_count(plan.channel),
             "cap_note": plan.cap_note,
             "cadence": str(plan.cadence),
             "tactics": plan.tactics,
@@ -186,13 +186,14 @@ def channel_rows(strategy: Strategy) -> list[dict[str, Any]]:
 
 def pillar_detail_rows(strategy: Strategy) -> list[dict[str, Any]]:
     """Each pillar with what it says, its evidence, the pain it answers and how many assets serve it."""
+    mix = strategy.pillar_mix()
     return [
         {
             "pillar": f"{revisions.pillar_label(p.key)}: {p.name}",
             "message": p.message,
             "proof": p.proof,
             "pain": p.pain,
-            "assets": sum(1 for a in strategy.calendar if a.pillar == p.key),
+            "assets": mix[p.key],
         }
         for p in strategy.pillars
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -187,3 +188,13 @@ class Strategy:
 
     def planned_for(self, channel: str) -> tuple[PlannedAsset, ...]:
         return tuple(a for a in self.calendar if a.channel == channel)
+
+    def planned_count(self, channel: str) -> int:
+        """The assets the plan commits to on `channel`: its plan's count, or the calendar's."""
+        plan = next((p for p in self.channel_plans if p.channel == channel), None)
+        return (plan.assets_planned if plan else 0) or len(self.planned_for(channel))
+
+    def pillar_mix(self) -> dict[str, int]:
+        """How many planned assets serve each pillar, in pillar order."""
+        served = Counter(a.pillar for a in self.calendar)
+        return {p.key: served[p.key] for p in self.pillars}

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from kernel.channels import CHANNEL_CATALOGUE, SOCIAL_CHANNELS
 from kernel.channels import label as channel_label
-from kernel.grammar import singular
+from kernel.grammar import document_language, singular
+from kernel.grammar import money as written_money
 from strategy.benchmarks import Benchmark, benchmark_table
 from strategy.domain import KPI, ChannelPlan
 
@@ -34,7 +35,6 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 THOUSAND = Decimal(1000)
 CENT = Decimal("0.01")
-SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "JPY": "¥", "INR": "₹"}
 
 # Where each channel's numbers are read, when it runs paid media and when it only posts.
 PAID_SOURCES = {
@@ -86,16 +86,20 @@ CURRENCY_WORDS = frozenset({"usd", "gbp", "eur", "$", "£", "€", "dollars", "p
 
 
 def money_symbol(currency: str) -> str:
-    return SYMBOLS.get(currency.upper(), "")
+    """ "$", "£", "€": the currency's symbol as Babel writes it in English (empty for no currency)."""
+    from babel.numbers import get_currency_symbol
+
+    code = currency.strip().upper()
+    return get_currency_symbol(code, locale="en") if code else ""
 
 
-def money(amount: Decimal, currency: str, *, cents: bool | None = None) -> str:
-    """ "£6.20", "£48,000", "CAD 1,200": small sums keep their pence, large ones are whole."""
+def money(amount: Decimal, currency: str, *, cents: bool | None = None, language: str = "en") -> str:
+    """ "£6.20", "£48,000": small sums keep their pence, large ones are whole; written by
+    kernel.grammar.money (Babel) in the document's language, like every other sum the client reads."""
     if cents is None:
         cents = amount < 100 and amount != amount.to_integral_value()
-    text = f"{amount:,.2f}" if cents else f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
-    symbol = money_symbol(currency)
-    return f"{symbol}{text}" if symbol else f"{currency.upper()} {text}".strip()
+    value = amount.quantize(CENT, rounding=ROUND_HALF_UP) if cents else amount.quantize(Decimal(1), ROUND_HALF_UP)
+    return written_money(value, currency, language)
 
 
 def about(value: Decimal) -> Decimal:
@@ -206,6 +210,7 @@ class Market:
     segment: str
     budget: Decimal | None
     active_days: int
+    language: str = "en"  # the document's: sums are written as it writes them
 
     def bench(self, name: str, channel: str) -> Benchmark | None:
         return benchmark_table().lookup(name, channel=channel, currency=self.currency, segment=self.segment)
@@ -228,6 +233,7 @@ def market_of(brief: Brief) -> Market:
         segment=benchmark_table().segment_of(brief.product.kind, brief.client.industry),
         budget=amount if amount is not None and amount > 0 else None,
         active_days=active_days,
+        language=document_language(brief.language, brief.brand.voice_notes),
     )
 
 
@@ -351,7 +357,7 @@ class _Plan:
         return self.brief.product.kind == "nonprofit_cause" or self.fc.market.segment == "nonprofit"
 
     def money(self, amount: Decimal) -> str:
-        return money(amount, self.currency)
+        return money(amount, self.currency, language=self.fc.market.language)
 
     @property
     def split(self) -> Decimal:
@@ -523,7 +529,8 @@ def _ads_label(channel: str) -> str:
     return "Google search ads" if channel == "google_ads" else f"{channel_label(channel)} ads"
 
 
-def _search_phrase(brief: Brief) -> str:
+def search_phrase(brief: Brief) -> str:
+    """ "search terms like 'a' and 'b'", or the category searched for: where search clicks come from."""
     terms = [t for t in brief.audience.search_terms if t.strip()]
     if terms:
         return "search terms like " + " and ".join(f"'{t.strip()}'" for t in terms[:2])
@@ -547,7 +554,7 @@ def _breakdown(plan: _Plan, paid_attr: str, organic_attr: str, unit_cost: str) -
         if value <= 0 or c.spend <= 0:
             continue
         cost = c.spend / value * (THOUSAND if unit_cost == "per thousand" else 1)
-        where = _search_phrase(plan.brief) if c.channel == "google_ads" else _ads_label(c.channel)
+        where = search_phrase(plan.brief) if c.channel == "google_ads" else _ads_label(c.channel)
         each = "per thousand" if unit_cost == "per thousand" else "each"
         parts.append(f"about {count_text(value)} from {where} at roughly {plan.money(_rough(cost))} {each}")
     organic = plan.fc.total(organic_attr)
@@ -813,7 +820,7 @@ def _results_breakdown(plan: _Plan, noun: str) -> str:
         cost = c.cost_per_result()
         if c.paid_results * plan.split < Decimal("0.5") or cost is None:
             continue
-        where = _search_phrase(plan.brief) if c.channel == "google_ads" else _ads_label(c.channel)
+        where = search_phrase(plan.brief) if c.channel == "google_ads" else _ads_label(c.channel)
         parts.append(
             f"about {count_text(c.paid_results * plan.split)} from {where} at roughly {plan.money(_rough(cost))} each"
         )

@@ -17,7 +17,7 @@ from kernel.channels import SOCIAL_CHANNELS
 from kernel.channels import label as channel_label
 from strategy.benchmarks import channel_roles
 from strategy.domain import Cadence, ChannelPlan
-from strategy.kpis import ChannelForecast, Market, about, count_text, money, percent_text
+from strategy.kpis import ChannelForecast, Market, about, count_text, money, percent_text, search_phrase
 
 if TYPE_CHECKING:
     from onboarding.domain import Brief
@@ -116,11 +116,8 @@ def effort_for(channel: str, role: str, posts: int, cadence: Cadence) -> str:
     return template.format(count=posts, cadence=str(cadence)) if template else ""
 
 
-def _search_phrase(brief: Brief) -> str:
-    terms = [t.strip() for t in brief.audience.search_terms if t.strip()]
-    if terms:
-        return "searches like " + " and ".join(f"'{t}'" for t in terms[:2])
-    return f"searches for {brief.product.category}" if brief.product.category else "searches for the product"
+def _cash(amount: Decimal, market: Market) -> str:
+    return money(amount, market.currency, language=market.language)
 
 
 def rationale_for(
@@ -137,12 +134,12 @@ def rationale_for(
                 "(the brief sets none), and the ads are written and ready to run."
             )
         else:
-            spend = money(about(fc.spend), market.currency)
+            spend = _cash(about(fc.spend), market)
             if plan.channel == "google_ads":
                 cpc = fc.cost_per_click()
                 bought = (
-                    f"about {count_text(fc.paid_clicks)} clicks from {_search_phrase(brief)} at roughly "
-                    f"{money(cpc, market.currency)} each"
+                    f"about {count_text(fc.paid_clicks)} clicks from {search_phrase(brief)} "
+                    f"at roughly {_cash(cpc, market)} each"
                     if cpc
                     else "search clicks"
                 )
@@ -150,7 +147,7 @@ def rationale_for(
                 cpm = fc.spend / fc.paid_impressions * 1000 if fc.paid_impressions > 0 else None
                 bought = (
                     f"about {count_text(fc.paid_impressions)} impressions at roughly "
-                    f"{money(_whole(cpm), market.currency)} per thousand and about {count_text(fc.paid_clicks)} clicks"
+                    f"{_cash(_whole(cpm), market)} per thousand and about {count_text(fc.paid_clicks)} clicks"
                     if cpm
                     else "promoted posts"
                 )

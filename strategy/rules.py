@@ -125,12 +125,20 @@ def channel_plans(
     """The plan of each channel (the brief's, or `channels`): its role and purpose, its share of the
     media budget (paid channels only, scaled by `weight_factors`), cadence, tactics, the production
     effort of an unpaid channel, the benchmark rows behind its numbers and a sentence saying why."""
+    return explained(brief, _plans(brief, channels, weight_factors), weight_factors)
+
+
+def _plans(
+    brief: Brief, channels: Sequence[str] | None, weight_factors: Mapping[str, Fraction] | None
+) -> tuple[ChannelPlan, ...]:
+    """Each channel's role, purpose, budget share, cadence and tactics: the plan before the calendar
+    counts its assets and `explained` adds what the numbers rest on."""
     channels = list(brief.channels if channels is None else channels)
     factors = dict(weight_factors or {})
     goal_types = [t for t in _goal_types(brief) if t in GOAL_METRICS]
     roles = roles_for(brief, channels)
     shares = budget_shares(brief, channels, roles, factors)
-    plans = [
+    return tuple(
         ChannelPlan(
             channel=channel,
             budget_share=shares[channel],
@@ -141,8 +149,7 @@ def channel_plans(
             purpose=purpose_for(channel, brief),
         )
         for channel in channels
-    ]
-    return explained(brief, plans, factors)
+    )
 
 
 def explained(
@@ -291,7 +298,7 @@ def build_strategy(
         shares=lambda channels, factors: budget_shares(brief, channels, roles_for(brief, channels), factors),
     )
     brief = dataclasses.replace(brief, channels=tuple(revision.channels))
-    plans = channel_plans(brief, weight_factors=revision.factors)
+    plans = _plans(brief, brief.channels, revision.factors)
     pillars = revision.pillars
     calendar = build_calendar(plans=plans, inputs=calendar_inputs(brief), pillars=pillars)
     # With the number of assets each commits to: effort, rationale and KPIs forecast from them.
