@@ -503,3 +503,32 @@ def test_a_key_date_written_as_a_phrase_reads_in_lower_case_mid_sentence():
         # never capitalised after a word or a comma inside a sentence
         assert not re.search(rf"[a-z,] {re.escape(label)}", text), (draft.key, label)
     assert checked >= 3
+
+
+def test_a_pain_that_counts_things_is_faced_not_been():
+    """'Too many appeals in December to tell them apart' is something the reader faces: never
+    'you are too many appeals', and its 'them' (the appeals) is not turned into 'you'."""
+    from production.writer.facts import Fact, Pain
+
+    pain = Pain.of(Fact("Too many appeals in December to tell them apart", "audience.pains[0]"), frozenset())
+    assert pain.when() == "you face too many appeals in December to tell them apart"
+    assert pain.question() == "Too many appeals in December to tell them apart?"
+    no_time = Pain.of(Fact("No time to see their friends", "audience.pains[1]"), frozenset())
+    assert no_time.when() == "you have no time to see your friends"
+    for _name, _brief, draft in _drafts():
+        assert not re.search(r"\byou are too (many|much|few)\b", _text(draft), re.IGNORECASE), draft.key
+
+
+def test_an_instruction_takes_no_sentence_opener():
+    """'Most weeks, check with Full Plates Food Bank how gifts are spent' reads as nonsense: an
+    opener ('Most weeks,', 'As it turns out,') is never put before a sentence that gives an instruction."""
+    from kernel.grammar import IMPERATIVES
+    from production.writer import bank
+
+    # "In short," also opens the blog's summary sentence, where an instruction reads well
+    # ("In short, trace every request"); the rest never take one.
+    openers = [p.text.rstrip(",").lower() for p in bank.part("opener") if p.text.rstrip(",").lower() != "in short"]
+    for _name, _brief, draft in _drafts():
+        for opener in openers:
+            for match in re.finditer(rf"\b{re.escape(opener)}, (\w+)", _text(draft), re.IGNORECASE):
+                assert match.group(1).lower() not in IMPERATIVES, (draft.key, match.group(0))

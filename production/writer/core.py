@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kernel.channels import CHANNEL_CATALOGUE
+from kernel.grammar import IMPERATIVES
 from kernel.text import find_terms
 from kernel.text import fold as kernel_fold
 from production.qc.rules.duplicates import sentence_key as qc_sentence_key
@@ -445,6 +446,8 @@ class Composer:
         first = split_sentences(text)[0] if text else ""
         if not openers or choice % 5 == 0 or len(words(first)) < REPEAT_WORDS or first.startswith(("“", '"')):
             return text
+        if first.split(" ", 1)[0].lower() in IMPERATIVES:
+            return text  # an instruction takes no adverbial: never "Most weeks, check with ..."
         opener = self._static(openers[choice // 5 % len(openers)])
         if _hits(opener, self.avoid_terms, self.preferred_forms):
             return text

@@ -90,11 +90,18 @@ class Pain:
         return _shift_pronouns(self.body.split(" ", 1)[1]) if " " in self.body else ""
 
     @cached_property
+    def _quantity(self) -> bool:
+        """ "Too many appeals...", "Too much admin...": a pain that counts things."""
+        return self.body.lower().startswith(("too many ", "too much ", "too few "))
+
+    @cached_property
     def _lower(self) -> str:
         return lower_first(self.body, self.proper)
 
     def question(self) -> str | None:
         """ "No time to get to the gym?", "Do you lose motivation after two weeks?", "Is the line out the door?" """
+        if self._quantity:  # "them" is the many things, not the audience: no pronoun shift
+            return f"{capitalise(self.body)}?"
         if self.shape in ("no", "adjective"):
             return f"{capitalise(_shift_pronouns(self.body))}?"
         if self.shape == "predicate":
@@ -119,7 +126,11 @@ class Pain:
     def when(self) -> str:
         """A lower-case clause to follow "when" or "if": "you lose motivation after two weeks"."""
         if self.shape == "no":
-            return f"you have {self._lower}" if self.body.lower().startswith("no ") else f"you are {self._lower}"
+            if self.body.lower().startswith("no "):
+                return f"you have {_shift_pronouns(self._lower)}"
+            if self._quantity:  # a quantity, not a state: "you face too many appeals to tell them apart"
+                return f"you face {self._lower}"
+            return f"you are {self._lower}"
         if self.shape == "predicate":
             verb = self.body.split(" ", 1)[0].lower()
             if verb in ("cannot", "can't", "doesn't", "isn't"):
